@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks, the load generator and the ringwal command.
+ */
+package io.ringwal.bench;

@@ -1,0 +1,395 @@
+package io.ringwal.journal;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.ringwal.format.FrameDescriptor;
+import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.segment.PreallocationMode;
+
+/**
+ * Settings of a journal writer, checked once when built. Create with {@link #builder()}.
+ */
+public final class JournalConfig
+{
+    /**
+     * Default segment size, 64 MiB: large enough that rotation (a whole-segment force plus a rename and a
+     * directory force) happens rarely (every ~65,000 records of 1 KiB), small enough that the allocator
+     * prepares the next one in well under a second and that retention frees space in modest steps.
+     */
+    public static final int DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
+
+    /** Default largest payload: 1 MiB. */
+    public static final int DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
+
+    /** Default time the writer waits for the allocator before failing: 30 s. */
+    public static final long DEFAULT_ALLOCATION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final int segmentSize;
+    private final int maxRecordSize;
+    private final ForcePolicy forcePolicy;
+    private final PreallocationMode preallocationMode;
+    private final boolean pretouch;
+    private final RecoveryMode recoveryMode;
+    private final VerifyScope verifyScope;
+    private final ForceObserver forceObserver;
+    private final long allocationTimeoutNanos;
+    private final long newJournalId;
+    private final LongSupplier epochMillisClock;
+
+    private JournalConfig(final Builder builder)
+    {
+        this.segmentSize = builder.segmentSize;
+        this.maxRecordSize = builder.maxRecordSize;
+        this.forcePolicy = builder.forcePolicy;
+        this.preallocationMode = builder.preallocationMode;
+        this.pretouch = builder.pretouch;
+        this.recoveryMode = builder.recoveryMode;
+        this.verifyScope = builder.verifyScope;
+        this.forceObserver = builder.forceObserver;
+        this.allocationTimeoutNanos = builder.allocationTimeoutNanos;
+        this.newJournalId = builder.newJournalId;
+        this.epochMillisClock = builder.epochMillisClock;
+    }
+
+    /**
+     * A builder with every default.
+     *
+     * @return a new builder.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * The defaults: 64 MiB segments, 1 MiB records, force every batch, direct-I/O preallocation.
+     *
+     * @return the default configuration.
+     */
+    public static JournalConfig defaults()
+    {
+        return builder().build();
+    }
+
+    /**
+     * The largest payload that fits in a segment of the given size.
+     *
+     * @param segmentSize the segment size.
+     * @return the largest payload length.
+     */
+    public static int maxPayloadFor(final int segmentSize)
+    {
+        return segmentSize - SegmentHeaderDescriptor.HEADER_LENGTH - FrameDescriptor.HEADER_LENGTH;
+    }
+
+    /**
+     * Segment file size in bytes.
+     *
+     * @return the size.
+     */
+    public int segmentSize()
+    {
+        return segmentSize;
+    }
+
+    /**
+     * Largest payload accepted.
+     *
+     * @return the size in bytes.
+     */
+    public int maxRecordSize()
+    {
+        return maxRecordSize;
+    }
+
+    /**
+     * The force policy.
+     *
+     * @return the policy.
+     */
+    public ForcePolicy forcePolicy()
+    {
+        return forcePolicy;
+    }
+
+    /**
+     * How segment files get their blocks.
+     *
+     * @return the mode.
+     */
+    public PreallocationMode preallocationMode()
+    {
+        return preallocationMode;
+    }
+
+    /**
+     * Whether the allocator faults every page of a new segment in before handing it over.
+     *
+     * @return true to pretouch.
+     */
+    public boolean pretouch()
+    {
+        return pretouch;
+    }
+
+    /**
+     * What open does about damage that is not a torn tail.
+     *
+     * @return the mode.
+     */
+    public RecoveryMode recoveryMode()
+    {
+        return recoveryMode;
+    }
+
+    /**
+     * How much of the journal open checks frame by frame.
+     *
+     * @return the scope.
+     */
+    public VerifyScope verifyScope()
+    {
+        return verifyScope;
+    }
+
+    /**
+     * The observer told of every force.
+     *
+     * @return the observer.
+     */
+    public ForceObserver forceObserver()
+    {
+        return forceObserver;
+    }
+
+    /**
+     * How long the writer waits for the allocator before it fails.
+     *
+     * @return the timeout in nanoseconds.
+     */
+    public long allocationTimeoutNanos()
+    {
+        return allocationTimeoutNanos;
+    }
+
+    /**
+     * The id a journal created by this open gets, or 0 for a random one.
+     *
+     * @return the id or 0.
+     */
+    public long newJournalId()
+    {
+        return newJournalId;
+    }
+
+    /**
+     * The clock that stamps new segment headers with their creation time.
+     *
+     * @return the clock, in epoch milliseconds.
+     */
+    public LongSupplier epochMillisClock()
+    {
+        return epochMillisClock;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "JournalConfig{segmentSize=" + segmentSize + ", maxRecordSize=" + maxRecordSize +
+            ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouch=" + pretouch +
+            ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope + '}';
+    }
+
+    /**
+     * Builds a {@link JournalConfig}; {@link #build()} checks every value.
+     */
+    public static final class Builder
+    {
+        private int segmentSize = DEFAULT_SEGMENT_SIZE;
+        private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
+        private boolean maxRecordSizeSet;
+        private ForcePolicy forcePolicy = ForcePolicy.everyBatch();
+        private PreallocationMode preallocationMode = PreallocationMode.DIRECT;
+        private boolean pretouch = true;
+        private RecoveryMode recoveryMode = RecoveryMode.STRICT;
+        private VerifyScope verifyScope = VerifyScope.ALL_SEGMENTS;
+        private ForceObserver forceObserver = ForceObserver.NONE;
+        private long allocationTimeoutNanos = DEFAULT_ALLOCATION_TIMEOUT_NANOS;
+        private long newJournalId;
+        private LongSupplier epochMillisClock = System::currentTimeMillis;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Segment file size: a power of two from 64 KiB to 1 GiB.
+         *
+         * @param segmentSize the size in bytes.
+         * @return this builder.
+         */
+        public Builder segmentSize(final int segmentSize)
+        {
+            this.segmentSize = segmentSize;
+            return this;
+        }
+
+        /**
+         * Largest payload accepted; at most what fits in one segment. Defaults to 1 MiB, or to what fits when
+         * segments are smaller than that.
+         *
+         * @param maxRecordSize the size in bytes.
+         * @return this builder.
+         */
+        public Builder maxRecordSize(final int maxRecordSize)
+        {
+            this.maxRecordSize = maxRecordSize;
+            this.maxRecordSizeSet = true;
+            return this;
+        }
+
+        /**
+         * The force policy.
+         *
+         * @param forcePolicy the policy.
+         * @return this builder.
+         */
+        public Builder forcePolicy(final ForcePolicy forcePolicy)
+        {
+            this.forcePolicy = Objects.requireNonNull(forcePolicy, "forcePolicy");
+            return this;
+        }
+
+        /**
+         * How segment files get their blocks.
+         *
+         * @param preallocationMode the mode.
+         * @return this builder.
+         */
+        public Builder preallocationMode(final PreallocationMode preallocationMode)
+        {
+            this.preallocationMode = Objects.requireNonNull(preallocationMode, "preallocationMode");
+            return this;
+        }
+
+        /**
+         * Whether the allocator pretouches pages of new segments.
+         *
+         * @param pretouch true to pretouch.
+         * @return this builder.
+         */
+        public Builder pretouch(final boolean pretouch)
+        {
+            this.pretouch = pretouch;
+            return this;
+        }
+
+        /**
+         * What open does about damage that is not a torn tail.
+         *
+         * @param recoveryMode the mode.
+         * @return this builder.
+         */
+        public Builder recoveryMode(final RecoveryMode recoveryMode)
+        {
+            this.recoveryMode = Objects.requireNonNull(recoveryMode, "recoveryMode");
+            return this;
+        }
+
+        /**
+         * How much of the journal open checks frame by frame.
+         *
+         * @param verifyScope the scope.
+         * @return this builder.
+         */
+        public Builder verifyScope(final VerifyScope verifyScope)
+        {
+            this.verifyScope = Objects.requireNonNull(verifyScope, "verifyScope");
+            return this;
+        }
+
+        /**
+         * An observer told of every force, on the writer thread.
+         *
+         * @param forceObserver the observer.
+         * @return this builder.
+         */
+        public Builder forceObserver(final ForceObserver forceObserver)
+        {
+            this.forceObserver = Objects.requireNonNull(forceObserver, "forceObserver");
+            return this;
+        }
+
+        /**
+         * How long the writer waits for the allocator before it fails.
+         *
+         * @param timeout the timeout; positive.
+         * @param unit    its unit.
+         * @return this builder.
+         */
+        public Builder allocationTimeout(final long timeout, final TimeUnit unit)
+        {
+            this.allocationTimeoutNanos = unit.toNanos(timeout);
+            return this;
+        }
+
+        /**
+         * The id to give a journal created by this open (ignored when the journal exists); 0, the default, picks a
+         * random one. For reproducible files (golden tests).
+         *
+         * @param journalId the id, or 0.
+         * @return this builder.
+         */
+        public Builder newJournalId(final long journalId)
+        {
+            this.newJournalId = journalId;
+            return this;
+        }
+
+        /**
+         * The clock that stamps new segment headers; the system clock by default. For reproducible files.
+         *
+         * @param epochMillisClock the clock, in epoch milliseconds.
+         * @return this builder.
+         */
+        public Builder epochMillisClock(final LongSupplier epochMillisClock)
+        {
+            this.epochMillisClock = Objects.requireNonNull(epochMillisClock, "epochMillisClock");
+            return this;
+        }
+
+        /**
+         * Checks every value and builds the configuration.
+         *
+         * @return the configuration.
+         * @throws IllegalArgumentException naming the first value that is out of range.
+         */
+        public JournalConfig build()
+        {
+            if (!SegmentHeaderDescriptor.isValidSegmentSize(segmentSize))
+            {
+                throw new IllegalArgumentException("segmentSize=" + segmentSize + " must be a power of two from " +
+                    SegmentHeaderDescriptor.MIN_SEGMENT_SIZE + " (64 KiB) to " +
+                    SegmentHeaderDescriptor.MAX_SEGMENT_SIZE + " (1 GiB)");
+            }
+            final int maxPayload = maxPayloadFor(segmentSize);
+            if (!maxRecordSizeSet && maxRecordSize > maxPayload)
+            {
+                maxRecordSize = maxPayload;
+            }
+            if (maxRecordSize < 0 || maxRecordSize > maxPayload)
+            {
+                throw new IllegalArgumentException("maxRecordSize=" + maxRecordSize + " must be from 0 to " +
+                    maxPayload + " (what fits in a segment of " + segmentSize + " bytes)");
+            }
+            if (allocationTimeoutNanos <= 0)
+            {
+                throw new IllegalArgumentException(
+                    "allocationTimeoutNanos=" + allocationTimeoutNanos + " must be positive");
+            }
+            return new JournalConfig(this);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.ringwal.journal;
+
+/**
+ * Counters of a {@link JournalWriter}: updated with plain stores by the writer thread, readable (possibly
+ * slightly stale) from any thread.
+ */
+public final class JournalCounters
+{
+    long records;
+    long bytes;
+    long batches;
+    long forces;
+    long forceNanos;
+    long forcedBytes;
+    long rotations;
+    long rotationNanos;
+    long allocatorWaits;
+    long allocatorWaitNanos;
+
+    JournalCounters()
+    {
+    }
+
+    /**
+     * Records appended since open.
+     *
+     * @return the count.
+     */
+    public long records()
+    {
+        return records;
+    }
+
+    /**
+     * Payload bytes appended since open.
+     *
+     * @return the count.
+     */
+    public long bytes()
+    {
+        return bytes;
+    }
+
+    /**
+     * Batches ended ({@link JournalWriter#endOfBatch()} calls).
+     *
+     * @return the count.
+     */
+    public long batches()
+    {
+        return batches;
+    }
+
+    /**
+     * Forces made (at batch ends, rotations and close).
+     *
+     * @return the count.
+     */
+    public long forces()
+    {
+        return forces;
+    }
+
+    /**
+     * Total time spent forcing.
+     *
+     * @return nanoseconds.
+     */
+    public long forceNanos()
+    {
+        return forceNanos;
+    }
+
+    /**
+     * Total length of the ranges forced (page-aligned start), in bytes.
+     *
+     * @return the count.
+     */
+    public long forcedBytes()
+    {
+        return forcedBytes;
+    }
+
+    /**
+     * Segment rotations.
+     *
+     * @return the count.
+     */
+    public long rotations()
+    {
+        return rotations;
+    }
+
+    /**
+     * Total time spent rotating (header, rename, directory force; not the old segment's force).
+     *
+     * @return nanoseconds.
+     */
+    public long rotationNanos()
+    {
+        return rotationNanos;
+    }
+
+    /**
+     * Times the writer had to wait for the allocator to prepare a segment.
+     *
+     * @return the count.
+     */
+    public long allocatorWaits()
+    {
+        return allocatorWaits;
+    }
+
+    /**
+     * Total time the writer waited for the allocator.
+     *
+     * @return nanoseconds.
+     */
+    public long allocatorWaitNanos()
+    {
+        return allocatorWaitNanos;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
+            " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits;
+    }
+}

@@ -1,0 +1,390 @@
+package io.ringwal.journal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.ringwal.format.SegmentFileNames;
+import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.segment.Directories;
+
+/**
+ * Recovery on open: lists the segments, checks headers, names and the segment chain, scans frames, cuts a torn
+ * tail of the last segment (zeroes and forces it) and fails on damage anywhere else, or truncates at it in repair
+ * mode. Runs with the journal's lock held and before anything maps a segment.
+ */
+final class JournalRecovery
+{
+    private static final System.Logger LOG = System.getLogger(JournalRecovery.class.getName());
+
+    /** What recovery leaves for the writer. */
+    static final class Result
+    {
+        final RecoveryReport report;
+        final long journalId;
+        final List<Path> segmentFiles;
+        final Path lastSegment;
+        final long lastSegmentBase;
+        final long previousBase;
+        final int lastSegmentEndOffset;
+        final boolean lastSegmentClosed;
+        final long nextSequence;
+
+        Result(
+            final RecoveryReport report,
+            final long journalId,
+            final List<Path> segmentFiles,
+            final Path lastSegment,
+            final long lastSegmentBase,
+            final long previousBase,
+            final int lastSegmentEndOffset,
+            final boolean lastSegmentClosed,
+            final long nextSequence)
+        {
+            this.report = report;
+            this.journalId = journalId;
+            this.segmentFiles = segmentFiles;
+            this.lastSegment = lastSegment;
+            this.lastSegmentBase = lastSegmentBase;
+            this.previousBase = previousBase;
+            this.lastSegmentEndOffset = lastSegmentEndOffset;
+            this.lastSegmentClosed = lastSegmentClosed;
+            this.nextSequence = nextSequence;
+        }
+    }
+
+    private static final class Damage extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+        final int segmentIndex;
+        final transient Path file;
+        final long offset;
+        final String what;
+
+        Damage(final int segmentIndex, final Path file, final long offset, final String what)
+        {
+            super(what, null, false, false);
+            this.segmentIndex = segmentIndex;
+            this.file = file;
+            this.offset = offset;
+            this.what = what;
+        }
+    }
+
+    private final Path directory;
+    private final JournalConfig config;
+    private final SegmentScanner scanner = new SegmentScanner();
+    private final List<Path> removedFiles = new ArrayList<>();
+    private final List<Path> droppedSegments = new ArrayList<>();
+    private String repairedDamage;
+
+    private JournalRecovery(final Path directory, final JournalConfig config)
+    {
+        this.directory = directory;
+        this.config = config;
+    }
+
+    static Result recover(final Path directory, final JournalConfig config) throws IOException
+    {
+        return new JournalRecovery(directory, config).run();
+    }
+
+    private Result run() throws IOException
+    {
+        final long start = System.nanoTime();
+        while (true)
+        {
+            try
+            {
+                final Result result = attempt(start);
+                final Level level = result.report.tornTailCut() || result.report.repairedDamage() != null ||
+                    !result.report.removedFiles().isEmpty() ? Level.WARNING : Level.INFO;
+                LOG.log(level, result.report.toString());
+                return result;
+            }
+            catch (final Damage damage)
+            {
+                if (config.recoveryMode() == RecoveryMode.STRICT || repairedDamage != null)
+                {
+                    throw new JournalCorruptedException(damage.file, damage.offset, damage.what +
+                        (config.recoveryMode() == RecoveryMode.STRICT ?
+                        " (open with RecoveryMode.TRUNCATE_AT_DAMAGE to truncate the journal there)" : ""));
+                }
+                repair(damage);
+            }
+        }
+    }
+
+    private Result attempt(final long start) throws IOException, Damage
+    {
+        final List<Path> segments = new ArrayList<>();
+        final List<Path> foreign = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
+        {
+            for (final Path entry : entries)
+            {
+                final String name = entry.getFileName().toString();
+                if (SegmentFileNames.isTempFileName(name))
+                {
+                    Files.delete(entry);
+                    removedFiles.add(entry);
+                }
+                else if (SegmentFileNames.isSegmentFileName(name))
+                {
+                    segments.add(entry);
+                }
+                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name))
+                {
+                    foreign.add(entry);
+                }
+            }
+        }
+        segments.sort(null);
+
+        if (segments.isEmpty())
+        {
+            if (!foreign.isEmpty())
+            {
+                throw new JournalException("directory " + directory + " is not empty (it holds " +
+                    foreign.get(0).getFileName() + (foreign.size() > 1 ? " and " + (foreign.size() - 1) +
+                    " more" : "") + ") and holds no ringwal journal; refusing to create a journal there");
+            }
+            if (!removedFiles.isEmpty())
+            {
+                Directories.force(directory);
+            }
+            final RecoveryReport report = new RecoveryReport(directory, true, 0, -1, -1, 0, null, -1, 0,
+                removedFiles, repairedDamage, droppedSegments, System.nanoTime() - start);
+            return new Result(report, config.newJournalId() != 0 ? config.newJournalId() : newJournalId(), List.of(), null, -1,
+                SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true, 0);
+        }
+        if (!foreign.isEmpty())
+        {
+            LOG.log(Level.WARNING, "journal directory " + directory + " holds files that are not part of the " +
+                "journal; they are ignored: " + foreign);
+        }
+
+        final int count = segments.size();
+        final long[] bases = new long[count];
+        final int[] sizes = new int[count];
+        long journalId = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Path file = segments.get(i);
+            bases[i] = SegmentFileNames.baseSequence(file);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+            {
+                final UnsafeBuffer header = SegmentScanner.readHeader(channel, file);
+                final String problem = header == null ? "file is shorter than a segment header (" +
+                    channel.size() + " bytes)" : SegmentHeaderDescriptor.validate(header);
+                if (problem != null)
+                {
+                    if (i == count - 1 && isAllZero(channel))
+                    {
+                        LOG.log(Level.WARNING, "removing " + file + ": created but never given a header (" +
+                            problem + ")");
+                        Files.delete(file);
+                        Directories.force(directory);
+                        removedFiles.add(file);
+                        segments.remove(i);
+                        return attempt(start);
+                    }
+                    throw new Damage(i, file, 0, "bad segment header: " + problem);
+                }
+                final long segmentSize = SegmentHeaderDescriptor.segmentSize(header);
+                if (channel.size() != segmentSize)
+                {
+                    throw new Damage(i, file, Math.min(channel.size(), segmentSize), "file is " + channel.size() +
+                        " bytes but its header says the segment is " + segmentSize + " bytes");
+                }
+                sizes[i] = (int)segmentSize;
+                final long headerBase = SegmentHeaderDescriptor.baseSequence(header);
+                if (headerBase != bases[i])
+                {
+                    throw new Damage(i, file, SegmentHeaderDescriptor.BASE_SEQUENCE_OFFSET, "header base sequence " +
+                        headerBase + " does not match the file name");
+                }
+                final long id = SegmentHeaderDescriptor.journalId(header);
+                if (i == 0)
+                {
+                    journalId = id;
+                }
+                else if (id != journalId)
+                {
+                    throw new Damage(i, file, SegmentHeaderDescriptor.JOURNAL_ID_OFFSET, "segment belongs to " +
+                        "journal id " + Long.toHexString(id) + ", not " + Long.toHexString(journalId) +
+                        " (a segment from another journal)");
+                }
+                if (i > 0 && SegmentHeaderDescriptor.previousBaseSequence(header) != bases[i - 1])
+                {
+                    throw new Damage(i, file, SegmentHeaderDescriptor.PREVIOUS_BASE_SEQUENCE_OFFSET,
+                        "header says the previous segment starts at sequence " +
+                        SegmentHeaderDescriptor.previousBaseSequence(header) + " but the segment before it is " +
+                        segments.get(i - 1).getFileName() + ": a segment is missing");
+                }
+            }
+        }
+
+        long recordsScanned = 0;
+        final int last = count - 1;
+        final int firstScanned = config.verifyScope() == VerifyScope.ALL_SEGMENTS ? 0 : last;
+        SegmentScan lastScan = null;
+        Path tornSegment = null;
+        long tornOffset = -1;
+        long tornBytes = 0;
+        for (int i = firstScanned; i <= last; i++)
+        {
+            final Path file = segments.get(i);
+            final boolean isLast = i == last;
+            try (FileChannel channel = isLast ?
+                FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE) :
+                FileChannel.open(file, StandardOpenOption.READ))
+            {
+                final SegmentScan scan = scanner.scan(channel, file, bases[i], sizes[i], isLast);
+                recordsScanned += scan.records();
+                if (!isLast)
+                {
+                    if (scan.end() == SegmentScan.End.DAMAGE)
+                    {
+                        throw new Damage(i, file, scan.endOffset(), scan.damage());
+                    }
+                    if (!scan.isClosed())
+                    {
+                        throw new Damage(i, file, scan.endOffset(), "segment ends at offset " + scan.endOffset() +
+                            " without a padding frame, but a later segment exists");
+                    }
+                    if (scan.nextSequence() != bases[i + 1])
+                    {
+                        throw new Damage(i + 1, segments.get(i + 1), SegmentHeaderDescriptor.BASE_SEQUENCE_OFFSET,
+                            "base sequence " + bases[i + 1] + " does not follow the previous segment, whose next " +
+                            "sequence is " + scan.nextSequence());
+                    }
+                }
+                else
+                {
+                    lastScan = scan;
+                    if (scan.lastNonZeroOffset() >= scan.endOffset())
+                    {
+                        tornSegment = file;
+                        tornOffset = scan.endOffset();
+                        tornBytes = scan.lastNonZeroOffset() - scan.endOffset() + 1;
+                        zero(channel, tornOffset, tornBytes);
+                        LOG.log(Level.WARNING, "cut torn tail of " + file + " at offset " + tornOffset + ": " +
+                            tornBytes + " bytes zeroed" + (scan.damage() != null ? " (" + scan.damage() + ")" : "") +
+                            "; last good sequence " + (scan.nextSequence() - 1));
+                    }
+                    channel.force(true);
+                }
+            }
+        }
+
+        final long nextSequence = lastScan.nextSequence();
+        final RecoveryReport report = new RecoveryReport(directory, false, count, bases[0], nextSequence - 1,
+            recordsScanned, tornSegment, tornOffset, tornBytes, removedFiles, repairedDamage, droppedSegments,
+            System.nanoTime() - start);
+        return new Result(report, journalId, List.copyOf(segments), segments.get(last), bases[last],
+            last > 0 ? bases[last - 1] : SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, lastScan.endOffset(),
+            lastScan.isClosed(), nextSequence);
+    }
+
+    private void repair(final Damage damage) throws IOException
+    {
+        final List<Path> segments = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" +
+            SegmentFileNames.SEGMENT_SUFFIX))
+        {
+            for (final Path entry : entries)
+            {
+                if (SegmentFileNames.isSegmentFileName(entry.getFileName().toString()))
+                {
+                    segments.add(entry);
+                }
+            }
+        }
+        segments.sort(null);
+        final int damaged = segments.indexOf(damage.file);
+        for (int i = segments.size() - 1; i > damaged; i--)
+        {
+            Files.delete(segments.get(i));
+            droppedSegments.add(segments.get(i));
+        }
+        if (damage.offset < SegmentHeaderDescriptor.HEADER_LENGTH || damaged < 0)
+        {
+            if (damaged >= 0)
+            {
+                Files.delete(damage.file);
+                droppedSegments.add(damage.file);
+            }
+        }
+        else
+        {
+            try (FileChannel channel = FileChannel.open(damage.file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE))
+            {
+                final long size = channel.size();
+                zero(channel, damage.offset, size - damage.offset);
+                channel.force(true);
+            }
+        }
+        Directories.force(directory);
+        repairedDamage = damage.file + " offset " + damage.offset + ": " + damage.what;
+        LOG.log(Level.WARNING, "REPAIR: truncated journal " + directory + " at " + repairedDamage +
+            "; dropped segments " + droppedSegments);
+    }
+
+    private static boolean isAllZero(final FileChannel channel) throws IOException
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long position = 0;
+        while (true)
+        {
+            buffer.clear();
+            final int read = channel.read(buffer, position);
+            if (read < 0)
+            {
+                return true;
+            }
+            for (int i = 0; i < read; i++)
+            {
+                if (buffer.get(i) != 0)
+                {
+                    return false;
+                }
+            }
+            position += read;
+        }
+    }
+
+    private static void zero(final FileChannel channel, final long offset, final long length) throws IOException
+    {
+        final ByteBuffer zeros = ByteBuffer.allocateDirect((int)Math.min(1024 * 1024, Math.max(length, 1)));
+        long position = offset;
+        final long end = offset + length;
+        while (position < end)
+        {
+            zeros.clear().limit((int)Math.min(zeros.capacity(), end - position));
+            position += channel.write(zeros, position);
+        }
+    }
+
+    private static long newJournalId()
+    {
+        long id = 0;
+        final SecureRandom random = new SecureRandom();
+        while (id == 0)
+        {
+            id = random.nextLong();
+        }
+        return id;
+    }
+}

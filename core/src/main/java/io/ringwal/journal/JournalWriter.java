@@ -1,0 +1,818 @@
+package io.ringwal.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.ringwal.format.FrameChecksum;
+import io.ringwal.format.FrameDescriptor;
+import io.ringwal.format.SegmentFileNames;
+import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.segment.Directories;
+import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.SegmentAllocator;
+
+/**
+ * The single-threaded journal writer. Appends records as CRC-framed frames into the active memory-mapped
+ * segment, rotates to a segment the allocator thread prepared ahead of need, and forces written bytes at batch
+ * boundaries according to its {@link ForcePolicy}.
+ *
+ * <p>Threading: every method except {@link #writtenSequence()}, {@link #durableSequence()}, {@link #counters()}
+ * and {@link #failure()} must be called from one thread (the writer thread). Those four are safe from any thread.
+ *
+ * <p>Durability: {@link #durableSequence()} advances only after a force succeeded. At every rotation the finished
+ * segment is forced whole before the first byte goes into the next. A failed force or allocation puts the writer
+ * into a failed state: nothing later is acknowledged and every later call throws {@link JournalFailedException}
+ * with the cause.
+ *
+ * <p>Per record the writer makes no system call and allocates nothing; per batch the only system call is the
+ * force, when the policy asks for one.
+ */
+public final class JournalWriter implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
+    private static final VarHandle WRITTEN_SEQUENCE;
+    private static final VarHandle DURABLE_SEQUENCE;
+    private static final int PAGE_SIZE = 4096;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WRITTEN_SEQUENCE = lookup.findVarHandle(JournalWriter.class, "writtenSequence", long.class);
+            DURABLE_SEQUENCE = lookup.findVarHandle(JournalWriter.class, "durableSequence", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final Path directory;
+    private final JournalConfig config;
+    private final ForcePolicy forcePolicy;
+    private final ForceObserver forceObserver;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final SegmentAllocator allocator;
+    private final FrameChecksum checksum = new FrameChecksum();
+    private final WriteClaim claim = new WriteClaim(this);
+    private final JournalCounters counters = new JournalCounters();
+    private final RecoveryReport recoveryReport;
+    private final long journalId;
+
+    private MappedSegment active;
+    private UnsafeBuffer buffer;
+    private ByteBuffer checksumView;
+    private int segmentSize;
+    private long activeBase;
+    private long previousBase;
+    private int position;
+    private int forcedPosition;
+    private long nextSequence;
+    private long firstUnforcedNanos = -1;
+    private boolean activeClosed;
+    private boolean closed;
+    private volatile Throwable failure;
+
+    @SuppressWarnings("unused") // accessed through WRITTEN_SEQUENCE
+    private volatile long writtenSequence;
+    @SuppressWarnings("unused") // accessed through DURABLE_SEQUENCE
+    private volatile long durableSequence;
+
+    private JournalWriter(
+        final Path directory,
+        final JournalConfig config,
+        final FileChannel lockChannel,
+        final FileLock lock,
+        final JournalRecovery.Result recovered,
+        final SegmentAllocator allocator)
+    {
+        this.directory = directory;
+        this.config = config;
+        this.forcePolicy = config.forcePolicy();
+        this.forceObserver = config.forceObserver();
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.allocator = allocator;
+        this.recoveryReport = recovered.report;
+        this.journalId = recovered.journalId;
+        this.nextSequence = recovered.nextSequence;
+        this.previousBase = recovered.previousBase;
+        this.activeBase = recovered.lastSegmentBase;
+        this.writtenSequence = recovered.nextSequence - 1;
+        this.durableSequence = recovered.nextSequence - 1;
+    }
+
+    /**
+     * Opens (creating it if absent) the journal in {@code directory}: takes its lock, recovers it, starts the
+     * allocator thread and positions at the end, ready to append.
+     *
+     * @param directory the journal directory.
+     * @param config    the configuration.
+     * @return the writer.
+     * @throws JournalLockedException     if another writer has the journal open.
+     * @throws JournalCorruptedException  if the journal is damaged other than in the last segment's tail.
+     * @throws JournalException           if the directory cannot be used (not writable, not a journal, I/O error).
+     * @throws IllegalStateException      if the JVM lacks the flag Agrona needs.
+     */
+    public static JournalWriter open(final Path directory, final JournalConfig config)
+    {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(config, "config");
+        AgronaAccess.check();
+        final Path dir = directory.toAbsolutePath().normalize();
+        prepareDirectory(dir);
+
+        final Path lockFile = dir.resolve(SegmentFileNames.LOCK_FILE_NAME);
+        FileChannel lockChannel = null;
+        FileLock lock = null;
+        SegmentAllocator allocator = null;
+        JournalWriter writer = null;
+        try
+        {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try
+            {
+                lock = lockChannel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                throw new JournalLockedException("journal " + dir + " is already open by a writer in this process");
+            }
+            if (lock == null)
+            {
+                throw new JournalLockedException("journal " + dir + " is locked by a writer in another process " +
+                    "(" + lockFile + ")");
+            }
+            writeOwner(lockChannel);
+
+            final JournalRecovery.Result recovered = JournalRecovery.recover(dir, config);
+            allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(),
+                config.pretouch(), "ringwal-allocator-" + dir.getFileName());
+            writer = new JournalWriter(dir, config, lockChannel, lock, recovered, allocator);
+            writer.openActive(recovered);
+            return writer;
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(writer, allocator, lock, lockChannel);
+            throw new JournalException("cannot open journal " + dir + ": " + ex, ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            closeQuietly(writer, allocator, lock, lockChannel);
+            throw ex;
+        }
+    }
+
+    private static void prepareDirectory(final Path dir)
+    {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new JournalException("journal path " + dir + " exists and is not a directory");
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final AccessDeniedException ex)
+        {
+            throw new JournalException("cannot create journal directory " + dir + ": permission denied", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot create journal directory " + dir + ": " + ex, ex);
+        }
+        if (!Files.isWritable(dir))
+        {
+            throw new JournalException("journal directory " + dir + " is not writable");
+        }
+    }
+
+    private static void writeOwner(final FileChannel lockChannel) throws IOException
+    {
+        final byte[] owner = ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap(owner), 0);
+    }
+
+    private static void closeQuietly(
+        final JournalWriter writer, final SegmentAllocator allocator, final FileLock lock, final FileChannel channel)
+    {
+        if (writer != null && writer.active != null)
+        {
+            writer.active.close();
+        }
+        if (allocator != null)
+        {
+            allocator.close();
+        }
+        try
+        {
+            if (lock != null)
+            {
+                lock.release();
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // closing the channel releases the lock too
+        }
+        try
+        {
+            if (channel != null)
+            {
+                channel.close();
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // nothing more can be done
+        }
+    }
+
+    private void openActive(final JournalRecovery.Result recovered) throws IOException
+    {
+        if (recovered.lastSegment != null && !recovered.lastSegmentClosed)
+        {
+            final MappedSegment segment = MappedSegment.map(recovered.lastSegment, config.pretouch());
+            install(segment, recovered.lastSegmentBase, recovered.lastSegmentEndOffset);
+        }
+        else
+        {
+            rotateInto(recovered.nextSequence);
+        }
+    }
+
+    private void install(final MappedSegment segment, final long base, final int endOffset)
+    {
+        this.active = segment;
+        this.buffer = segment.buffer();
+        this.checksumView = segment.checksumView();
+        this.segmentSize = segment.size();
+        this.activeBase = base;
+        this.position = endOffset;
+        this.forcedPosition = endOffset;
+        this.activeClosed = false;
+    }
+
+    /**
+     * Appends a record copied from a buffer.
+     *
+     * @param source the bytes.
+     * @param offset where the record starts in {@code source}.
+     * @param length the record length.
+     * @return the record's sequence.
+     * @throws IllegalArgumentException if the range is invalid or the length exceeds the maximum record size.
+     * @throws JournalFailedException   if the writer failed before or fails now (at a rotation).
+     * @throws JournalClosedException   if the writer is closed.
+     */
+    public long append(final DirectBuffer source, final int offset, final int length)
+    {
+        Objects.requireNonNull(source, "source");
+        checkRange(source.capacity(), offset, length);
+        final int frameOffset = reserve(length);
+        buffer.putBytes(frameOffset + FrameDescriptor.HEADER_LENGTH, source, offset, length);
+        return publish(frameOffset, length);
+    }
+
+    /**
+     * Appends a record copied from a byte array.
+     *
+     * @param source the bytes.
+     * @param offset where the record starts in {@code source}.
+     * @param length the record length.
+     * @return the record's sequence.
+     * @throws IllegalArgumentException if the range is invalid or the length exceeds the maximum record size.
+     * @throws JournalFailedException   if the writer failed before or fails now (at a rotation).
+     * @throws JournalClosedException   if the writer is closed.
+     */
+    public long append(final byte[] source, final int offset, final int length)
+    {
+        Objects.requireNonNull(source, "source");
+        checkRange(source.length, offset, length);
+        final int frameOffset = reserve(length);
+        buffer.putBytes(frameOffset + FrameDescriptor.HEADER_LENGTH, source, offset, length);
+        return publish(frameOffset, length);
+    }
+
+    /**
+     * Appends a record copied from the remaining bytes of a {@link ByteBuffer} (its position is not changed).
+     *
+     * @param source the bytes, from position to limit.
+     * @return the record's sequence.
+     * @throws IllegalArgumentException if the length exceeds the maximum record size.
+     * @throws JournalFailedException   if the writer failed before or fails now (at a rotation).
+     * @throws JournalClosedException   if the writer is closed.
+     */
+    public long append(final ByteBuffer source)
+    {
+        Objects.requireNonNull(source, "source");
+        final int length = source.remaining();
+        checkRange(source.capacity(), source.position(), length);
+        final int frameOffset = reserve(length);
+        buffer.putBytes(frameOffset + FrameDescriptor.HEADER_LENGTH, source, source.position(), length);
+        return publish(frameOffset, length);
+    }
+
+    /**
+     * Claims a frame for a record of {@code length} bytes, to be written in place and then committed with
+     * {@link WriteClaim#commit()} or abandoned with {@link WriteClaim#abort()}. No other append or claim may
+     * happen while a claim is open.
+     *
+     * @param length the payload length.
+     * @return the claim (the same instance every time).
+     * @throws IllegalArgumentException if the length is negative or exceeds the maximum record size.
+     * @throws JournalFailedException   if the writer failed before or fails now (at a rotation).
+     * @throws JournalClosedException   if the writer is closed.
+     */
+    public WriteClaim claim(final int length)
+    {
+        checkRange(Integer.MAX_VALUE, 0, length);
+        final int frameOffset = reserve(length);
+        claim.open(buffer.addressOffset() + frameOffset + FrameDescriptor.HEADER_LENGTH, length, nextSequence);
+        return claim;
+    }
+
+    long commitClaim(final WriteClaim claim)
+    {
+        checkUsable();
+        claim.close();
+        return publish(position, claim.length());
+    }
+
+    void abortClaim(final WriteClaim claim)
+    {
+        claim.close();
+        if (!closed && failure == null)
+        {
+            buffer.setMemory(position, FrameDescriptor.alignedLength(FrameDescriptor.frameLength(claim.length())),
+                (byte)0);
+        }
+    }
+
+    private void checkRange(final int capacity, final int offset, final int length)
+    {
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("length=" + length + " must not be negative");
+        }
+        if (length > config.maxRecordSize())
+        {
+            throw new IllegalArgumentException("record length " + length + " exceeds maxRecordSize=" +
+                config.maxRecordSize());
+        }
+        if (offset < 0 || (long)offset + length > capacity)
+        {
+            throw new IllegalArgumentException("offset=" + offset + " length=" + length +
+                " is outside the source of capacity " + capacity);
+        }
+    }
+
+    private int reserve(final int length)
+    {
+        checkUsable();
+        if (claim.isOpen())
+        {
+            throw new IllegalStateException("a claim for sequence " + claim.sequence() +
+                " is still open: commit() or abort() it first");
+        }
+        final int aligned = FrameDescriptor.alignedLength(FrameDescriptor.frameLength(length));
+        if (activeClosed || position + aligned > segmentSize)
+        {
+            rotate();
+        }
+        return position;
+    }
+
+    private long publish(final int frameOffset, final int length)
+    {
+        final UnsafeBuffer buffer = this.buffer;
+        final long sequence = nextSequence;
+        final int frameLength = FrameDescriptor.frameLength(length);
+        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA,
+            FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
+            checksum.compute(checksumView, frameOffset, frameLength, FrameDescriptor.TYPE_DATA),
+            FrameDescriptor.BYTE_ORDER);
+        FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
+        position = frameOffset + FrameDescriptor.alignedLength(frameLength);
+        nextSequence = sequence + 1;
+        if (firstUnforcedNanos < 0)
+        {
+            firstUnforcedNanos = System.nanoTime();
+        }
+        WRITTEN_SEQUENCE.setRelease(this, sequence);
+        counters.records++;
+        counters.bytes += length;
+        return sequence;
+    }
+
+    /**
+     * Marks the end of a batch: the group commit. Applies the force policy: under {@link ForcePolicy#everyBatch()}
+     * forces everything written; under a bounded policy forces when a bound has been passed; under
+     * {@link ForcePolicy#never()} does nothing.
+     *
+     * @throws JournalFailedException if the writer failed before or the force fails now.
+     * @throws JournalClosedException if the writer is closed.
+     */
+    public void endOfBatch()
+    {
+        checkUsable();
+        counters.batches++;
+        forceIfDue();
+    }
+
+    /**
+     * Forces if the policy says it is due: anything unforced under every-batch, a passed bound under a bounded
+     * policy. Call it from the writer thread when idle, so that a time bound holds even when no batch comes.
+     *
+     * @return true if a force was made.
+     * @throws JournalFailedException if the writer failed before or the force fails now.
+     * @throws JournalClosedException if the writer is closed.
+     */
+    public boolean forceIfDue()
+    {
+        checkUsable();
+        if (position == forcedPosition)
+        {
+            return false;
+        }
+        switch (forcePolicy.kind())
+        {
+            case EVERY_BATCH:
+                forceActive();
+                return true;
+            case BOUNDED:
+                if (position - forcedPosition >= forcePolicy.maxBytes() ||
+                    System.nanoTime() - firstUnforcedNanos >= forcePolicy.maxDelayNanos())
+                {
+                    forceActive();
+                    return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Forces everything written so far, whatever the policy, and advances the durable watermark.
+     *
+     * @throws JournalFailedException if the writer failed before or the force fails now.
+     * @throws JournalClosedException if the writer is closed.
+     */
+    public void force()
+    {
+        checkUsable();
+        if (position != forcedPosition)
+        {
+            forceActive();
+        }
+    }
+
+    private void forceActive()
+    {
+        final int from = forcedPosition & -PAGE_SIZE;
+        final int length = position - from;
+        final long upto = nextSequence - 1;
+        forceRange(from, length, upto);
+        forcedPosition = position;
+        firstUnforcedNanos = -1;
+        DURABLE_SEQUENCE.setRelease(this, upto);
+    }
+
+    private void forceRange(final int from, final int length, final long upto)
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            forceObserver.beforeForce(active.path(), from, length, upto);
+            active.force(from, length);
+        }
+        catch (final UncheckedIOException | IllegalStateException ex)
+        {
+            throw fail("force of " + active.path() + " [" + from + ", " + (from + length) + ") failed", ex);
+        }
+        final long duration = System.nanoTime() - start;
+        counters.forces++;
+        counters.forceNanos += duration;
+        counters.forcedBytes += length;
+        forceObserver.afterForce(active.path(), from, length, upto, duration);
+    }
+
+    private void rotate()
+    {
+        if (!activeClosed)
+        {
+            final int remaining = segmentSize - position;
+            if (remaining >= FrameDescriptor.HEADER_LENGTH)
+            {
+                writePadding(position, remaining);
+                position = segmentSize;
+            }
+            activeClosed = true;
+        }
+        if (position != forcedPosition)
+        {
+            forceActive();
+        }
+        else if (durableSequence < nextSequence - 1)
+        {
+            DURABLE_SEQUENCE.setRelease(this, nextSequence - 1);
+        }
+        try
+        {
+            rotateInto(nextSequence);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
+        }
+    }
+
+    private void writePadding(final int frameOffset, final int length)
+    {
+        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, nextSequence, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_PADDING,
+            FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
+            checksum.compute(checksumView, frameOffset, length, FrameDescriptor.TYPE_PADDING),
+            FrameDescriptor.BYTE_ORDER);
+        FrameDescriptor.frameLengthRelease(buffer, frameOffset, length);
+    }
+
+    private void rotateInto(final long baseSequence) throws IOException
+    {
+        final long start = System.nanoTime();
+        final MappedSegment next = allocator.take(config.allocationTimeoutNanos());
+        boolean installed = false;
+        try
+        {
+            final long newPrevious = active != null ? activeBase : previousBase;
+            SegmentHeaderDescriptor.write(next.buffer(), next.size(), baseSequence, newPrevious, journalId,
+                config.epochMillisClock().getAsLong());
+            next.force(0, SegmentHeaderDescriptor.HEADER_LENGTH);
+            final Path target = directory.resolve(SegmentFileNames.segmentFileName(baseSequence));
+            if (Files.exists(target))
+            {
+                throw new IOException("refusing to rotate onto existing file " + target);
+            }
+            Files.move(next.path(), target, StandardCopyOption.ATOMIC_MOVE);
+            next.renamedTo(target);
+            Directories.force(directory);
+            if (active != null)
+            {
+                active.close();
+                previousBase = activeBase;
+            }
+            install(next, baseSequence, SegmentHeaderDescriptor.HEADER_LENGTH);
+            installed = true;
+            counters.rotations++;
+            counters.rotationNanos += System.nanoTime() - start;
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        finally
+        {
+            if (!installed)
+            {
+                final Path path = next.path();
+                next.close();
+                if (SegmentFileNames.isTempFileName(path.getFileName().toString()))
+                {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    private JournalFailedException fail(final String what, final Throwable cause)
+    {
+        final JournalFailedException failed = new JournalFailedException("journal " + directory + " failed: " +
+            what + "; nothing after sequence " + durableSequence + " is acknowledged durable", cause);
+        if (failure == null)
+        {
+            failure = failed;
+            LOG.log(System.Logger.Level.ERROR, failed.getMessage(), cause);
+        }
+        return failed;
+    }
+
+    private void checkUsable()
+    {
+        if (closed)
+        {
+            throw new JournalClosedException("journal writer for " + directory + " is closed");
+        }
+        final Throwable failed = failure;
+        if (failed != null)
+        {
+            throw new JournalFailedException("journal " + directory + " is failed: " + failed.getMessage(),
+                failed.getCause() != null ? failed.getCause() : failed);
+        }
+    }
+
+    /**
+     * Sequence of the last record appended (visible to readers), or -1 when the journal is empty. Safe from any
+     * thread.
+     *
+     * @return the written watermark.
+     */
+    public long writtenSequence()
+    {
+        return (long)WRITTEN_SEQUENCE.getAcquire(this);
+    }
+
+    /**
+     * Sequence of the last record known to be on the storage device (forced), or -1. Advances only after a
+     * successful force. Safe from any thread.
+     *
+     * @return the durable watermark.
+     */
+    public long durableSequence()
+    {
+        return (long)DURABLE_SEQUENCE.getAcquire(this);
+    }
+
+    /**
+     * The sequence the next appended record will get.
+     *
+     * @return the next sequence.
+     */
+    public long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * The failure that put the writer into the failed state, or null. Safe from any thread.
+     *
+     * @return the failure.
+     */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    /**
+     * What open found and did.
+     *
+     * @return the recovery report.
+     */
+    public RecoveryReport recoveryReport()
+    {
+        return recoveryReport;
+    }
+
+    /**
+     * The counters (records, bytes, batches, forces, rotations, allocator waits). Safe to read from any thread;
+     * values are updated with plain stores by the writer thread and may be slightly stale.
+     *
+     * @return the counters.
+     */
+    public JournalCounters counters()
+    {
+        counters.allocatorWaits = allocator.waitCount();
+        counters.allocatorWaitNanos = allocator.waitNanos();
+        return counters;
+    }
+
+    /**
+     * The journal directory.
+     *
+     * @return the directory.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return the configuration.
+     */
+    public JournalConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * The file of the active segment.
+     *
+     * @return the path.
+     */
+    public Path activeSegment()
+    {
+        return active.path();
+    }
+
+    /**
+     * Base sequence of the active segment.
+     *
+     * @return the base sequence.
+     */
+    public long activeSegmentBase()
+    {
+        return activeBase;
+    }
+
+    /**
+     * Deletes whole segments whose records all lie below {@code sequence}, never the active segment and never one
+     * a reader in this process is on. See {@link JournalRetention}.
+     *
+     * @param sequence records below this may go.
+     * @return what was deleted and kept.
+     * @throws JournalClosedException if the writer is closed.
+     */
+    public JournalRetention.RetentionResult deleteSegmentsBelow(final long sequence)
+    {
+        if (closed)
+        {
+            throw new JournalClosedException("journal writer for " + directory + " is closed");
+        }
+        return JournalRetention.deleteSegmentsBelow(directory, sequence, activeBase);
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Closes the writer: aborts an open claim, forces everything written (unless failed), stops the allocator,
+     * unmaps the active segment and releases the lock. Idempotent. Call it from the writer thread.
+     *
+     * @throws JournalFailedException if the final force fails (the resources are released all the same).
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        JournalFailedException finalForceFailure = null;
+        try
+        {
+            if (claim.isOpen())
+            {
+                abortClaim(claim);
+            }
+            if (failure == null && active != null && position != forcedPosition)
+            {
+                try
+                {
+                    forceActive();
+                }
+                catch (final JournalFailedException ex)
+                {
+                    finalForceFailure = ex;
+                }
+            }
+        }
+        finally
+        {
+            closed = true;
+            closeQuietly(this, allocator, lock, lockChannel);
+        }
+        if (finalForceFailure != null)
+        {
+            throw finalForceFailure;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "JournalWriter{directory=" + directory + ", next=" + nextSequence + ", durable=" + durableSequence() +
+            ", active=" + (active != null ? active.path().getFileName() : null) + ", failed=" + (failure != null) +
+            ", closed=" + closed + '}';
+    }
+}

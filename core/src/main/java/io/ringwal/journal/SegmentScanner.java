@@ -1,0 +1,238 @@
+package io.ringwal.journal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.ringwal.format.FrameChecksum;
+import io.ringwal.format.FrameDescriptor;
+import io.ringwal.format.SegmentHeaderDescriptor;
+
+/**
+ * Reads a segment file with {@link FileChannel#read} (never through a mapping, so a disk read error is an
+ * {@link IOException} and not a SIGBUS) and checks it header first, then frame by frame. Used by recovery
+ * and by verify. One instance per thread; it reuses its read buffer.
+ */
+public final class SegmentScanner
+{
+    private static final int WINDOW = 1024 * 1024;
+
+    private ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+    private final UnsafeBuffer windowBuffer = new UnsafeBuffer(window);
+    private final FrameChecksum checksum = new FrameChecksum();
+    private long windowStart;
+    private int windowLength;
+
+    /**
+     * Creates a scanner.
+     */
+    public SegmentScanner()
+    {
+    }
+
+    /**
+     * Reads the header of a segment file.
+     *
+     * @param channel the open file.
+     * @param file    its path, for messages.
+     * @return the header bytes (a copy), or null when the file is shorter than a header.
+     * @throws IOException if the read fails.
+     */
+    public static UnsafeBuffer readHeader(final FileChannel channel, final Path file) throws IOException
+    {
+        final ByteBuffer header = ByteBuffer.allocate(SegmentHeaderDescriptor.HEADER_LENGTH);
+        long position = 0;
+        while (header.hasRemaining())
+        {
+            final int read = channel.read(header, position);
+            if (read < 0)
+            {
+                return null;
+            }
+            position += read;
+        }
+        return new UnsafeBuffer(header.array());
+    }
+
+    /**
+     * Scans the frames of a segment whose header was already validated.
+     *
+     * @param channel         the open file.
+     * @param file            its path.
+     * @param baseSequence    the base sequence from the header (the first frame's expected sequence).
+     * @param segmentSize     the segment size from the header.
+     * @param examineTail     whether to find the last non-zero byte after the end (for cutting a torn tail).
+     * @return what the scan found.
+     * @throws IOException if a read fails or the file is shorter than its header says.
+     */
+    public SegmentScan scan(
+        final FileChannel channel,
+        final Path file,
+        final long baseSequence,
+        final int segmentSize,
+        final boolean examineTail) throws IOException
+    {
+        windowStart = 0;
+        windowLength = 0;
+        int offset = SegmentHeaderDescriptor.HEADER_LENGTH;
+        long expected = baseSequence;
+        long records = 0;
+        SegmentScan.End end;
+        String damage = null;
+
+        while (true)
+        {
+            final int remaining = segmentSize - offset;
+            if (remaining < FrameDescriptor.HEADER_LENGTH)
+            {
+                end = SegmentScan.End.FULL;
+                break;
+            }
+            ensure(channel, file, offset, FrameDescriptor.HEADER_LENGTH);
+            final int rel = (int)(offset - windowStart);
+            final int length = FrameDescriptor.frameLength(windowBuffer, rel);
+            if (length == 0)
+            {
+                end = SegmentScan.End.EMPTY;
+                break;
+            }
+            if (length < FrameDescriptor.HEADER_LENGTH || length > remaining)
+            {
+                end = SegmentScan.End.DAMAGE;
+                damage = "impossible frame length " + length + " (" + remaining + " bytes left in the segment)";
+                break;
+            }
+            final short type = FrameDescriptor.frameType(windowBuffer, rel);
+            final long sequence = FrameDescriptor.sequence(windowBuffer, rel);
+            if (type == FrameDescriptor.TYPE_PADDING)
+            {
+                if (length != remaining)
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "padding frame of length " + length + " does not reach the segment end (" +
+                        remaining + " bytes left)";
+                }
+                else if (checksum.compute(window, rel, length, type) != FrameDescriptor.crc(windowBuffer, rel))
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "padding frame CRC mismatch";
+                }
+                else if (sequence != expected)
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "padding frame sequence " + sequence + ", expected " + expected;
+                }
+                else
+                {
+                    end = SegmentScan.End.PADDING;
+                }
+                break;
+            }
+            if (type != FrameDescriptor.TYPE_DATA)
+            {
+                end = SegmentScan.End.DAMAGE;
+                damage = "unknown frame type " + type;
+                break;
+            }
+            if (sequence != expected)
+            {
+                end = SegmentScan.End.DAMAGE;
+                damage = "frame sequence " + sequence + ", expected " + expected;
+                break;
+            }
+            ensure(channel, file, offset, length);
+            final int relFrame = (int)(offset - windowStart);
+            final int stored = FrameDescriptor.crc(windowBuffer, relFrame);
+            final int computed = checksum.compute(window, relFrame, length, type);
+            if (stored != computed)
+            {
+                end = SegmentScan.End.DAMAGE;
+                damage = "CRC mismatch in frame of sequence " + sequence + " (stored 0x" +
+                    Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed) + ")";
+                break;
+            }
+            records++;
+            expected++;
+            offset += FrameDescriptor.alignedLength(length);
+        }
+
+        long lastNonZero = -1;
+        if (examineTail && (end == SegmentScan.End.EMPTY || end == SegmentScan.End.DAMAGE))
+        {
+            lastNonZero = lastNonZeroFrom(channel, file, offset, segmentSize);
+        }
+        return new SegmentScan(file, baseSequence, segmentSize, records, expected, offset, end, damage, lastNonZero);
+    }
+
+    private long lastNonZeroFrom(final FileChannel channel, final Path file, final int from, final int segmentSize)
+        throws IOException
+    {
+        long lastNonZero = -1;
+        long position = from;
+        while (position < segmentSize)
+        {
+            final int length = (int)Math.min(window.capacity(), segmentSize - position);
+            fill(channel, file, position, length);
+            int i = length;
+            while (i >= Long.BYTES && windowBuffer.getLong(i - Long.BYTES) == 0)
+            {
+                i -= Long.BYTES;
+            }
+            while (i > 0)
+            {
+                if (windowBuffer.getByte(i - 1) != 0)
+                {
+                    lastNonZero = position + i - 1;
+                    break;
+                }
+                i--;
+            }
+            position += length;
+        }
+        return lastNonZero;
+    }
+
+    private void ensure(final FileChannel channel, final Path file, final long offset, final int length)
+        throws IOException
+    {
+        if (offset >= windowStart && offset + length <= windowStart + windowLength)
+        {
+            return;
+        }
+        if (length > window.capacity())
+        {
+            window = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
+            windowBuffer.wrap(window);
+        }
+        final long fileSize = channel.size();
+        final int toRead = (int)Math.min(window.capacity(), fileSize - offset);
+        if (toRead < length)
+        {
+            throw new EOFException(file + " ends at " + fileSize + " inside a frame at offset " + offset);
+        }
+        fill(channel, file, offset, toRead);
+    }
+
+    private void fill(final FileChannel channel, final Path file, final long offset, final int length)
+        throws IOException
+    {
+        window.clear().limit(length);
+        long position = offset;
+        while (window.hasRemaining())
+        {
+            final int read = channel.read(window, position);
+            if (read < 0)
+            {
+                throw new EOFException(file + " ends at " + position + ", before offset " + (offset + length));
+            }
+            position += read;
+        }
+        windowStart = offset;
+        windowLength = length;
+    }
+}

@@ -1,0 +1,190 @@
+package io.ringwal.segment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A segment file mapped read-write: the buffer the writer stores frames into, and the forces that make
+ * ranges of it durable. Owned by one thread at a time; {@link #close()} unmaps it, after which the buffer
+ * must never be touched.
+ */
+public final class MappedSegment implements AutoCloseable
+{
+    private static final byte[] RETIRED = new byte[8];
+
+    private Path path;
+    private final FileChannel channel;
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer buffer;
+    private final ByteBuffer checksumView;
+    private final int size;
+    private boolean closed;
+
+    private MappedSegment(final Path path, final FileChannel channel, final MappedByteBuffer mapped, final int size)
+    {
+        this.path = path;
+        this.channel = channel;
+        this.mapped = mapped;
+        this.size = size;
+        this.buffer = new UnsafeBuffer(mapped);
+        this.checksumView = mapped.duplicate();
+    }
+
+    /**
+     * Maps an existing file read-write.
+     *
+     * @param path     the file.
+     * @param pretouch whether to fault every page in now (on the calling thread) rather than on first write.
+     * @return the mapped segment.
+     * @throws IOException if the file cannot be opened or mapped, or its size is not a valid segment size.
+     */
+    public static MappedSegment map(final Path path, final boolean pretouch) throws IOException
+    {
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try
+        {
+            final long fileSize = channel.size();
+            if (fileSize <= 0 || fileSize > Integer.MAX_VALUE)
+            {
+                throw new IOException("cannot map " + path + ": size " + fileSize + " is not a valid segment size");
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSize);
+            if (pretouch)
+            {
+                mapped.load();
+            }
+            return new MappedSegment(path, channel, mapped, (int)fileSize);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The file this segment is mapped from (its current name).
+     *
+     * @return the path.
+     */
+    public Path path()
+    {
+        return path;
+    }
+
+    /**
+     * Records that the file was renamed while mapped.
+     *
+     * @param newPath the new name.
+     */
+    public void renamedTo(final Path newPath)
+    {
+        this.path = newPath;
+    }
+
+    /**
+     * The mapped memory. Invalid once the segment is closed.
+     *
+     * @return the buffer over the whole file.
+     */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * A view over the same memory for checksum computation; its position and limit belong to the owner.
+     *
+     * @return the view.
+     */
+    public ByteBuffer checksumView()
+    {
+        return checksumView;
+    }
+
+    /**
+     * The segment size in bytes.
+     *
+     * @return the size.
+     */
+    public int size()
+    {
+        return size;
+    }
+
+    /**
+     * Forces a range of the mapping to the storage device ({@code msync}).
+     *
+     * @param offset start of the range.
+     * @param length length of the range.
+     * @throws UncheckedIOException if the force fails; the JDK reports it so, not as {@link IOException}.
+     */
+    public void force(final int offset, final int length)
+    {
+        mapped.force(offset, length);
+    }
+
+    /**
+     * Forces the whole file, data and metadata.
+     *
+     * @throws IOException if the force fails.
+     */
+    public void forceAll() throws IOException
+    {
+        try
+        {
+            mapped.force();
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        channel.force(true);
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Unmaps the memory and closes the file. Idempotent. The buffer must not be used afterwards.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            buffer.wrap(RETIRED);
+            IoUtil.unmap(mapped);
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // the mapping is already gone; nothing was written through the channel
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "MappedSegment{path=" + path + ", size=" + size + ", closed=" + closed + '}';
+    }
+}

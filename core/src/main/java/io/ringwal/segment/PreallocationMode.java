@@ -1,0 +1,26 @@
+package io.ringwal.segment;
+
+/**
+ * How a new segment file gets its blocks.
+ */
+public enum PreallocationMode
+{
+    /**
+     * Zero-fill with direct I/O ({@code O_DIRECT}), falling back to {@link #BUFFERED} where the file system
+     * refuses direct I/O (tmpfs). Reserves real blocks without filling the page cache with large folios, which
+     * keeps small forces through the mapping cheap. The default.
+     */
+    DIRECT,
+
+    /**
+     * Zero-fill with ordinary buffered writes. Reserves real blocks, but on ext4 leaves the file in the page
+     * cache as large folios, so each small force writes back far more than was dirtied.
+     */
+    BUFFERED,
+
+    /**
+     * A sparse file ({@code ftruncate}). No blocks are reserved: a store through the mapping on a full disk
+     * raises SIGBUS and kills the JVM. Only for tests and for users who accept that risk.
+     */
+    SPARSE
+}

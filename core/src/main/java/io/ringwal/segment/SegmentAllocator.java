@@ -1,0 +1,343 @@
+package io.ringwal.segment;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.ringwal.format.SegmentFileNames;
+
+/**
+ * The allocator thread: prepares the next segment file ahead of need (creates it under a temporary name,
+ * allocates real blocks, forces it, maps it and pre-touches its pages), so that the writer never waits for
+ * file creation unless it has outrun the disk. Holds at most one prepared segment.
+ *
+ * <p>A failure (a full disk, say) is kept and handed to the writer when it next asks for a segment, so the
+ * error surfaces while the active segment still has room and never as a fault on a mapped store.
+ */
+public final class SegmentAllocator implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(SegmentAllocator.class.getName());
+
+    private final Path directory;
+    private final int segmentSize;
+    private final PreallocationMode mode;
+    private final boolean pretouch;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+
+    private MappedSegment prepared;
+    private IOException failure;
+    private boolean running = true;
+    private long fileCounter;
+    private volatile PreallocationMode modeUsed;
+    private volatile long waitCount;
+    private volatile long waitNanos;
+    private volatile long segmentsPrepared;
+
+    /**
+     * Starts an allocator thread for a journal directory.
+     *
+     * @param directory   the journal directory.
+     * @param segmentSize the size of each segment file.
+     * @param mode        how to allocate blocks.
+     * @param pretouch    whether to fault every page in before handing a segment over.
+     * @param threadName  name of the allocator thread.
+     */
+    public SegmentAllocator(
+        final Path directory,
+        final int segmentSize,
+        final PreallocationMode mode,
+        final boolean pretouch,
+        final String threadName)
+    {
+        this.directory = directory;
+        this.segmentSize = segmentSize;
+        this.mode = mode;
+        this.pretouch = pretouch;
+        this.thread = new Thread(this::run, threadName);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void run()
+    {
+        while (true)
+        {
+            lock.lock();
+            try
+            {
+                while (running && (prepared != null || failure != null))
+                {
+                    changed.awaitUninterruptibly();
+                }
+                if (!running)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                lock.unlock();
+            }
+
+            MappedSegment segment = null;
+            IOException error = null;
+            try
+            {
+                segment = prepareOne();
+            }
+            catch (final IOException ex)
+            {
+                error = ex;
+            }
+            catch (final RuntimeException ex)
+            {
+                error = new IOException("allocating a segment in " + directory + " failed: " + ex, ex);
+            }
+
+            lock.lock();
+            try
+            {
+                if (!running)
+                {
+                    discard(segment);
+                    return;
+                }
+                prepared = segment;
+                failure = error;
+                changed.signalAll();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+    }
+
+    private MappedSegment prepareOne() throws IOException
+    {
+        final Path file = directory.resolve("prepared-" + (fileCounter++) + "-" + System.nanoTime() +
+            SegmentFileNames.TEMP_SUFFIX);
+        final PreallocationMode used;
+        try
+        {
+            used = SegmentPreallocator.preallocate(file, segmentSize, mode);
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException("cannot allocate a " + segmentSize + "-byte segment at " + file + ": " + ex, ex);
+        }
+        if (used != mode && modeUsed != used)
+        {
+            LOG.log(Level.WARNING, "direct I/O refused in {0}; segments are zero-filled with buffered writes, " +
+                "which makes small forces write back more than was dirtied", directory);
+        }
+        modeUsed = used;
+        try
+        {
+            final MappedSegment segment = MappedSegment.map(file, pretouch);
+            segmentsPrepared++;
+            return segment;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            Files.deleteIfExists(file);
+            throw ex;
+        }
+    }
+
+    /**
+     * Takes the prepared segment, waiting for it if it is not ready yet (a counted wait). The returned segment
+     * is mapped under a temporary name; the caller writes its header and renames it. The allocator then starts
+     * preparing the next one.
+     *
+     * @param timeoutNanos how long to wait at most.
+     * @return the prepared segment.
+     * @throws IOException if allocation failed (the cause says why), the wait timed out, or the allocator is
+     *                     closed.
+     */
+    public MappedSegment take(final long timeoutNanos) throws IOException
+    {
+        lock.lock();
+        try
+        {
+            if (prepared == null && failure == null && running)
+            {
+                final long start = System.nanoTime();
+                waitCount++;
+                long remaining = timeoutNanos;
+                while (prepared == null && failure == null && running && remaining > 0)
+                {
+                    try
+                    {
+                        remaining = changed.awaitNanos(remaining);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for the next segment in " + directory, ex);
+                    }
+                }
+                waitNanos += System.nanoTime() - start;
+            }
+            if (prepared != null)
+            {
+                final MappedSegment segment = prepared;
+                prepared = null;
+                changed.signalAll();
+                return segment;
+            }
+            if (failure != null)
+            {
+                final IOException error = failure;
+                throw new IOException(error.getMessage(), error);
+            }
+            if (!running)
+            {
+                throw new IOException("segment allocator for " + directory + " is closed");
+            }
+            throw new IOException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) +
+                " ms waiting for the allocator to prepare a segment in " + directory);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The allocation failure being held, if any: lets the owner report a full disk before it needs the next
+     * segment.
+     *
+     * @return the failure, or null.
+     */
+    public IOException failure()
+    {
+        lock.lock();
+        try
+        {
+            return failure;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Clears a held failure so that the allocator tries again (for example after space was freed).
+     */
+    public void retry()
+    {
+        lock.lock();
+        try
+        {
+            failure = null;
+            changed.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many times a taker had to wait for a segment.
+     *
+     * @return the count.
+     */
+    public long waitCount()
+    {
+        return waitCount;
+    }
+
+    /**
+     * Total time takers spent waiting, in nanoseconds.
+     *
+     * @return the time.
+     */
+    public long waitNanos()
+    {
+        return waitNanos;
+    }
+
+    /**
+     * Number of segments prepared so far.
+     *
+     * @return the count.
+     */
+    public long segmentsPrepared()
+    {
+        return segmentsPrepared;
+    }
+
+    /**
+     * The preallocation mode last used, which may differ from the one asked for (direct I/O refused).
+     *
+     * @return the mode, or null before the first segment.
+     */
+    public PreallocationMode modeUsed()
+    {
+        return modeUsed;
+    }
+
+    /**
+     * Stops the thread and deletes a prepared segment no one took. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        MappedSegment leftover;
+        lock.lock();
+        try
+        {
+            running = false;
+            leftover = prepared;
+            prepared = null;
+            changed.signalAll();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        while (thread.isAlive() && Thread.currentThread() != thread)
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+        discard(leftover);
+    }
+
+    private static void discard(final MappedSegment segment)
+    {
+        if (segment != null)
+        {
+            final Path path = segment.path();
+            segment.close();
+            try
+            {
+                Files.deleteIfExists(path);
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(Level.WARNING, "could not delete unused prepared segment " + path, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.ringwal.segment;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import com.sun.nio.file.ExtendedOpenOption;
+
+/**
+ * Creates a segment file of a given size with its blocks really allocated, and forces it (data and
+ * metadata) so that the allocation survives a crash.
+ */
+public final class SegmentPreallocator
+{
+    private static final int CHUNK_SIZE = 1024 * 1024;
+
+    private SegmentPreallocator()
+    {
+    }
+
+    /**
+     * Creates {@code file} (which must not exist) with {@code size} bytes.
+     *
+     * @param file the file to create.
+     * @param size its size in bytes, a multiple of 4096.
+     * @param mode how to allocate blocks.
+     * @return the mode actually used ({@link PreallocationMode#BUFFERED} when direct I/O was refused).
+     * @throws IOException if the file cannot be created or filled, for example when the disk is full; the
+     *                     partial file is deleted.
+     */
+    public static PreallocationMode preallocate(final Path file, final long size, final PreallocationMode mode)
+        throws IOException
+    {
+        boolean done = false;
+        try
+        {
+            final PreallocationMode used;
+            if (mode == PreallocationMode.SPARSE)
+            {
+                try (FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+                {
+                    channel.write(ByteBuffer.allocate(1), size - 1);
+                    channel.force(true);
+                }
+                used = PreallocationMode.SPARSE;
+            }
+            else if (mode == PreallocationMode.DIRECT && zeroFillDirect(file, size))
+            {
+                used = PreallocationMode.DIRECT;
+            }
+            else
+            {
+                zeroFillBuffered(file, size);
+                used = PreallocationMode.BUFFERED;
+            }
+            done = true;
+            return used;
+        }
+        finally
+        {
+            if (!done)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static boolean zeroFillDirect(final Path file, final long size) throws IOException
+    {
+        final FileChannel channel;
+        final int blockSize;
+        try
+        {
+            final FileStore store = Files.getFileStore(file.toAbsolutePath().getParent());
+            blockSize = (int)Math.max(4096, store.getBlockSize());
+            channel = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        }
+        catch (final UnsupportedOperationException | IOException ex)
+        {
+            if (ex instanceof java.nio.file.FileAlreadyExistsException)
+            {
+                throw (IOException)ex;
+            }
+            Files.deleteIfExists(file);
+            return false;
+        }
+
+        try (channel)
+        {
+            final ByteBuffer zeros = ByteBuffer.allocateDirect(CHUNK_SIZE + blockSize).alignedSlice(blockSize);
+            zeros.limit(CHUNK_SIZE);
+            long position = 0;
+            while (position < size)
+            {
+                final int length = (int)Math.min(CHUNK_SIZE, size - position);
+                zeros.clear().limit(length);
+                while (zeros.hasRemaining())
+                {
+                    position += channel.write(zeros, position);
+                }
+            }
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            if (isDirectIoRefused(ex))
+            {
+                Files.deleteIfExists(file);
+                return false;
+            }
+            throw ex;
+        }
+        return true;
+    }
+
+    private static boolean isDirectIoRefused(final IOException ex)
+    {
+        final String message = ex.getMessage();
+        return message != null && message.contains("Invalid argument");
+    }
+
+    private static void zeroFillBuffered(final Path file, final long size) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer zeros = ByteBuffer.allocateDirect(CHUNK_SIZE);
+            long position = 0;
+            while (position < size)
+            {
+                final int length = (int)Math.min(CHUNK_SIZE, size - position);
+                zeros.clear().limit(length);
+                while (zeros.hasRemaining())
+                {
+                    position += channel.write(zeros, position);
+                }
+            }
+            channel.force(true);
+        }
+    }
+}

@@ -319,19 +319,21 @@ public final class JournalReader implements AutoCloseable
             final short frameType = FrameDescriptor.frameType(buffer, frameOffset);
             if (FrameDescriptor.TYPE_DATA == frameType)
             {
-                offset = frameOffset + FrameDescriptor.alignedLength(frameLength);
-                if (sequence < fromSequence)
+                final boolean deliver = sequence >= fromSequence;
+                if (deliver)
                 {
-                    expectedSequence = sequence + 1;
-                    continue;
+                    verifyCrc(frameOffset, frameLength, frameType);
                 }
-                verifyCrc(frameOffset, frameLength, frameType);
+                offset = frameOffset + FrameDescriptor.alignedLength(frameLength);
                 expectedSequence = sequence + 1;
-                delivered++;
-                handler.onRecord(sequence, buffer, frameOffset + HEADER_LENGTH, frameLength - HEADER_LENGTH);
-                if (closed)
+                if (deliver)
                 {
-                    break;
+                    delivered++;
+                    handler.onRecord(sequence, buffer, frameOffset + HEADER_LENGTH, frameLength - HEADER_LENGTH);
+                    if (closed)
+                    {
+                        break;
+                    }
                 }
             }
             else if (FrameDescriptor.TYPE_PADDING == frameType)

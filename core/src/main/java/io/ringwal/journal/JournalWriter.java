@@ -257,6 +257,8 @@ public final class JournalWriter implements AutoCloseable
         }
         else
         {
+            previousBase = recovered.lastSegment != null ?
+                recovered.lastSegmentBase : SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT;
             rotateInto(recovered.nextSequence);
         }
     }

@@ -179,6 +179,11 @@ final class SegmentFixture
     SegmentFixture rawFrame(final long sequence, final short type, final byte[] payload, final int frameLength)
     {
         final int frameOffset = offset;
+        if (FrameDescriptor.HEADER_LENGTH + payload.length > remaining())
+        {
+            throw new IllegalStateException("a frame with a " + payload.length + "-byte payload does not fit in the " +
+                remaining() + " bytes left at offset " + frameOffset);
+        }
         writeFrame(buffer, bytes.duplicate(), checksum, frameOffset, sequence, type, payload, frameLength);
         frameOffsets.add(frameOffset);
         offset = Math.min(size, frameOffset + FrameDescriptor.alignedLength(frameLength));

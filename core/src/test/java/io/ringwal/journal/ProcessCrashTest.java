@@ -51,14 +51,6 @@ class ProcessCrashTest
                 }
                 child.destroyForcibly();
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                String line;
-                while ((line = lines.readLine()) != null)
-                {
-                    if (line.startsWith("W "))
-                    {
-                        lastWritten = Long.parseLong(line.split(" ")[1]);
-                    }
-                }
             }
             finally
             {

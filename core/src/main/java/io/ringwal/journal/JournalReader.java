@@ -38,6 +38,7 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  */
 public final class JournalReader implements AutoCloseable
 {
+    private static final long GAP_CHECK_INTERVAL_NANOS = 100_000_000L;
     private static final byte[] RETIRED = new byte[Long.BYTES];
     private static final int MAX_OPEN_ATTEMPTS = 1000;
     private static final RecordHandler SKIP_ONLY = (sequence, buffer, offset, length) ->
@@ -64,6 +65,7 @@ public final class JournalReader implements AutoCloseable
     private Path nextSegmentFile;
     private long journalId;
     private boolean closed;
+    private long lastGapCheckNanos = System.nanoTime();
 
     private JournalReader(final Path directory, final Path directoryKey, final long fromSequence)
     {
@@ -371,9 +373,39 @@ public final class JournalReader implements AutoCloseable
         final Path next = nextSegmentFile;
         if (!Files.exists(next))
         {
+            final long now = System.nanoTime();
+            if (now - lastGapCheckNanos >= GAP_CHECK_INTERVAL_NANOS)
+            {
+                lastGapCheckNanos = now;
+                checkForGap(next);
+            }
             return false;
         }
         return mapSegment(next, expectedSequence, true);
+    }
+
+    /**
+     * A missing next segment is normal while the writer has not rotated yet, but damage when a later segment
+     * exists: then the reader would otherwise wait at the gap forever.
+     */
+    private void checkForGap(final Path missing)
+    {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
+        {
+            for (final Path entry : entries)
+            {
+                final String name = entry.getFileName().toString();
+                if (SegmentFileNames.isSegmentFileName(name) && SegmentFileNames.baseSequence(entry) > expectedSequence)
+                {
+                    throw new JournalCorruptedException(missing, 0, "segment is missing: the previous segment ends " +
+                        "before sequence " + expectedSequence + " but a later segment " + name + " exists");
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot list journal directory " + directory + ": " + ex, ex);
+        }
     }
 
     /**

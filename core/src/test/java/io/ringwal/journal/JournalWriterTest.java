@@ -407,4 +407,39 @@ class JournalWriterTest
         }
         assertThat(readAll()).hasSize((int)secondBase + 1);
     }
+
+    @Test
+    void shouldMakeATailingReaderFailRatherThanWaitForeverAtAMissingMiddleSegment() throws Exception
+    {
+        final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT_SIZE).build();
+        try (JournalWriter writer = JournalWriter.open(dir, config))
+        {
+            while (writer.counters().rotations() < 3)
+            {
+                writer.append(payload(0, 5000), 0, 5000);
+            }
+            writer.endOfBatch();
+        }
+        final List<Path> segments;
+        try (var files = java.nio.file.Files.list(dir))
+        {
+            segments = files.filter(p -> SegmentFileNames.isSegmentFileName(p.getFileName().toString()))
+                .sorted().collect(java.util.stream.Collectors.toList());
+        }
+        java.nio.file.Files.delete(segments.get(1));
+        try (JournalReader reader = JournalReader.open(dir, 0))
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            {
+                while (System.nanoTime() < deadline)
+                {
+                    reader.poll((sequence, buffer, offset, length) -> { }, 100);
+                    Thread.sleep(5);
+                }
+            }).isInstanceOf(JournalCorruptedException.class)
+                .hasMessageContaining(segments.get(1).getFileName().toString())
+                .hasMessageContaining("missing");
+        }
+    }
 }

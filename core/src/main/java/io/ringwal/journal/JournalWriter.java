@@ -257,6 +257,11 @@ public final class JournalWriter implements AutoCloseable
         }
         else
         {
+            if (recovered.lastSegment != null)
+            {
+                // the closed last segment (full, or padded) is the predecessor of the segment created now
+                previousBase = recovered.lastSegmentBase;
+            }
             rotateInto(recovered.nextSequence);
         }
     }

@@ -124,7 +124,16 @@ public final class JournalVerifier
         for (int i = 0; i < count && tally.damage == null; i++)
         {
             final Path file = segments.get(i);
-            final long base = SegmentFileNames.baseSequence(file);
+            final long base;
+            try
+            {
+                base = SegmentFileNames.baseSequence(file);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                tally.damage(file, 0, ex.getMessage());
+                break;
+            }
             tally.segmentBytes += Files.size(file);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
             {

@@ -231,6 +231,25 @@ class JournalVerifierTest
     }
 
     @Test
+    void shouldReportSegmentNameOutOfRangeAsDamage() throws IOException
+    {
+        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        {
+            final byte[] payload = new byte[JournalConfig.maxPayloadFor(SegmentHeaderDescriptor.MIN_SEGMENT_SIZE)];
+            writer.append(payload, 0, payload.length);
+        }
+        assertThat(JournalVerifier.verify(dir).intact()).isTrue();
+        Files.write(dir.resolve("99999999999999999999.seg"), new byte[SegmentHeaderDescriptor.MIN_SEGMENT_SIZE]);
+
+        final VerifyReport report = JournalVerifier.verify(dir);
+
+        assertThat(report.intact()).isFalse();
+        assertThat(report.damage().file().getFileName().toString()).isEqualTo("99999999999999999999.seg");
+        assertThat(report.damage().what()).contains("out of range");
+        assertThat(report.records()).isEqualTo(1);
+    }
+
+    @Test
     void shouldNotChangeAnyByteNorModificationTime() throws IOException
     {
         writeJournal(RECORDS);

@@ -567,7 +567,9 @@ public final class JournalWriter implements AutoCloseable
         boolean installed = false;
         try
         {
-            final long newPrevious = active != null ? activeBase : previousBase;
+            // the new segment follows the active one or, at open, the closed last segment recovery found
+            // (activeBase is -1, NO_PREVIOUS_SEGMENT, for a new journal)
+            final long newPrevious = activeBase;
             SegmentHeaderDescriptor.write(next.buffer(), next.size(), baseSequence, newPrevious, journalId,
                 config.epochMillisClock().getAsLong());
             next.force(0, SegmentHeaderDescriptor.HEADER_LENGTH);

@@ -53,7 +53,7 @@ class JournalTornTailTest
     @Tag("slow")
     void shouldCutAtTheLastWholeFrameForEveryBitOfTheLastFramesAndAPageAfterThem()
     {
-        run(new int[] {1, 13, 40, 7, 300, 2, 17}, 4096, true);
+        run(new int[] {13, 1, 40, 7, 300, 2, 17}, 4096, true);
     }
 
     private static List<byte[]> expectedPayloads(final int fullRecords, final int[] tailSizes)

@@ -331,7 +331,13 @@ final class JournalRecovery
             try (FileChannel channel = FileChannel.open(damage.file, StandardOpenOption.READ,
                 StandardOpenOption.WRITE))
             {
-                final long size = channel.size();
+                // the header is valid here (damage past it is found only after the header was checked); a file
+                // shorter or longer than the header says is brought back to that size
+                final long size = SegmentHeaderDescriptor.segmentSize(SegmentScanner.readHeader(channel, damage.file));
+                if (channel.size() > size)
+                {
+                    channel.truncate(size);
+                }
                 zero(channel, damage.offset, size - damage.offset);
                 channel.force(true);
             }

@@ -569,10 +569,18 @@ public final class JournalWriter implements AutoCloseable
         boolean installed = false;
         try
         {
-            final long newPrevious = active != null ? activeBase : previousBase;
+            // the new segment follows the active one or, at open, the closed last segment recovery found
+            // (activeBase is -1, NO_PREVIOUS_SEGMENT, for a new journal)
+            final long newPrevious = activeBase;
             SegmentHeaderDescriptor.write(next.buffer(), next.size(), baseSequence, newPrevious, journalId,
                 config.epochMillisClock().getAsLong());
+            // the header and directory forces are reported too (upto: what earlier segments made durable)
+            final long upto = baseSequence - 1;
+            long forceStart = System.nanoTime();
+            forceObserver.beforeForce(next.path(), 0, SegmentHeaderDescriptor.HEADER_LENGTH, upto);
             next.force(0, SegmentHeaderDescriptor.HEADER_LENGTH);
+            forceObserver.afterForce(next.path(), 0, SegmentHeaderDescriptor.HEADER_LENGTH, upto,
+                System.nanoTime() - forceStart);
             final Path target = directory.resolve(SegmentFileNames.segmentFileName(baseSequence));
             if (Files.exists(target))
             {
@@ -580,7 +588,10 @@ public final class JournalWriter implements AutoCloseable
             }
             Files.move(next.path(), target, StandardCopyOption.ATOMIC_MOVE);
             next.renamedTo(target);
+            forceStart = System.nanoTime();
+            forceObserver.beforeForce(directory, 0, 0, upto);
             Directories.force(directory);
+            forceObserver.afterForce(directory, 0, 0, upto, System.nanoTime() - forceStart);
             if (active != null)
             {
                 active.close();

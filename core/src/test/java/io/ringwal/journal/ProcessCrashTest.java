@@ -13,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.ringwal.testing.ChildJvm;
 
 /**
  * A process crash ({@code kill -9}) loses nothing that was appended, under every force policy: the page cache
@@ -33,7 +32,7 @@ class ProcessCrashTest
         long lastWritten = -1;
         for (int kill = 0; kill < 3; kill++)
         {
-            final Process child = ChildJvm.start(AppendingChild.class, dir.toString(), policy, "-1",
+            final Process child = startChild( dir.toString(), policy, "-1",
                 Integer.toString(SEGMENT_SIZE));
             try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
@@ -80,5 +79,15 @@ class ProcessCrashTest
             }
         }
         assertThat(expected[0] - 1).isEqualTo(lastWritten);
+    }
+
+    private static Process startChild(final String... args) throws java.io.IOException
+    {
+        final java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+            ProcessHandle.current().info().command().orElse("java"),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx256m",
+            "-cp", System.getProperty("java.class.path"), AppendingChild.class.getName()));
+        command.addAll(java.util.List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }

@@ -35,7 +35,6 @@ final class JournalRecovery
         final List<Path> segmentFiles;
         final Path lastSegment;
         final long lastSegmentBase;
-        final long previousBase;
         final int lastSegmentEndOffset;
         final boolean lastSegmentClosed;
         final long nextSequence;
@@ -46,7 +45,6 @@ final class JournalRecovery
             final List<Path> segmentFiles,
             final Path lastSegment,
             final long lastSegmentBase,
-            final long previousBase,
             final int lastSegmentEndOffset,
             final boolean lastSegmentClosed,
             final long nextSequence)
@@ -56,7 +54,6 @@ final class JournalRecovery
             this.segmentFiles = segmentFiles;
             this.lastSegment = lastSegment;
             this.lastSegmentBase = lastSegmentBase;
-            this.previousBase = previousBase;
             this.lastSegmentEndOffset = lastSegmentEndOffset;
             this.lastSegmentClosed = lastSegmentClosed;
             this.nextSequence = nextSequence;
@@ -165,8 +162,8 @@ final class JournalRecovery
             }
             final RecoveryReport report = new RecoveryReport(directory, true, 0, -1, -1, 0, null, -1, 0,
                 removedFiles, repairedDamage, droppedSegments, System.nanoTime() - start);
-            return new Result(report, config.newJournalId() != 0 ? config.newJournalId() : newJournalId(), List.of(), null, -1,
-                SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true, 0);
+            final long id = config.newJournalId() != 0 ? config.newJournalId() : newJournalId();
+            return new Result(report, id, List.of(), null, SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true, 0);
         }
         if (!foreign.isEmpty())
         {
@@ -293,8 +290,7 @@ final class JournalRecovery
             recordsScanned, tornSegment, tornOffset, tornBytes, removedFiles, repairedDamage, droppedSegments,
             System.nanoTime() - start);
         return new Result(report, journalId, List.copyOf(segments), segments.get(last), bases[last],
-            last > 0 ? bases[last - 1] : SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, lastScan.endOffset(),
-            lastScan.isClosed(), nextSequence);
+            lastScan.endOffset(), lastScan.isClosed(), nextSequence);
     }
 
     private void repair(final Damage damage) throws IOException

@@ -82,7 +82,6 @@ public final class JournalWriter implements AutoCloseable
     private ByteBuffer checksumView;
     private int segmentSize;
     private long activeBase;
-    private long previousBase;
     private int position;
     private int forcedPosition;
     private long nextSequence;
@@ -114,7 +113,6 @@ public final class JournalWriter implements AutoCloseable
         this.recoveryReport = recovered.report;
         this.journalId = recovered.journalId;
         this.nextSequence = recovered.nextSequence;
-        this.previousBase = recovered.previousBase;
         this.activeBase = recovered.lastSegmentBase;
         this.writtenSequence = recovered.nextSequence - 1;
         this.durableSequence = recovered.nextSequence - 1;
@@ -257,8 +255,6 @@ public final class JournalWriter implements AutoCloseable
         }
         else
         {
-            previousBase = recovered.lastSegment != null ?
-                recovered.lastSegmentBase : SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT;
             rotateInto(recovered.nextSequence);
         }
     }
@@ -595,7 +591,6 @@ public final class JournalWriter implements AutoCloseable
             if (active != null)
             {
                 active.close();
-                previousBase = activeBase;
             }
             install(next, baseSequence, SegmentHeaderDescriptor.HEADER_LENGTH);
             installed = true;

@@ -148,7 +148,7 @@ class JournalWriterTest
             @Override
             public void beforeForce(final Path segment, final long offset, final long length, final long upto)
             {
-                if (writerRef[0] != null)
+                if (writerRef[0] != null && SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
                 {
                     assertThat(writerRef[0].durableSequence()).isLessThan(upto);
                 }
@@ -158,6 +158,10 @@ class JournalWriterTest
             public void afterForce(
                 final Path segment, final long offset, final long length, final long upto, final long nanos)
             {
+                if (!SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
+                {
+                    return; // a new segment's header or the directory, at rotation
+                }
                 forces.add(new long[]{offset, length, upto});
             }
         };
@@ -193,6 +197,10 @@ class JournalWriterTest
             public void afterForce(
                 final Path segment, final long offset, final long length, final long upto, final long nanos)
             {
+                if (!SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
+                {
+                    return; // a new segment's header or the directory, at rotation
+                }
                 forces.add(new long[]{offset, length, upto});
                 forcedFiles.add(segment);
             }
@@ -292,6 +300,10 @@ class JournalWriterTest
             public void afterForce(
                 final Path segment, final long offset, final long length, final long upto, final long nanos)
             {
+                if (!SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
+                {
+                    return; // a new segment's header or the directory, at rotation
+                }
                 forced.add(upto);
             }
         };

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -107,6 +108,7 @@ public final class JournalPipeline implements AutoCloseable
     private final RingBuffer<RecordSlot> ringBuffer;
     private final PipelineCounters counters = new PipelineCounters();
     private final DurableWaiters waiters;
+    private final CountDownLatch writerStopped = new CountDownLatch(1);
 
     private BatchEventProcessor<RecordSlot> processor;
     private Thread writerThread;
@@ -200,6 +202,7 @@ public final class JournalPipeline implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             STATE.setVolatile(this, CLOSED);
+            writerStopped.countDown();
             writer.close();
             throw ex;
         }
@@ -686,6 +689,7 @@ public final class JournalPipeline implements AutoCloseable
             {
                 if (STATE.compareAndSet(this, NEW, CLOSED))
                 {
+                    writerStopped.countDown();
                     waiters.wakeAll();
                     return;
                 }
@@ -710,11 +714,12 @@ public final class JournalPipeline implements AutoCloseable
             return;
         }
         boolean interrupted = false;
-        while (writer.isAlive())
+        while (true)
         {
             try
             {
-                writer.join();
+                writerStopped.await();
+                break;
             }
             catch (final InterruptedException ex)
             {
@@ -838,6 +843,7 @@ public final class JournalPipeline implements AutoCloseable
     void writerStopped()
     {
         STATE.compareAndSet(this, CLOSING, CLOSED);
+        writerStopped.countDown();
         waiters.wakeAll();
     }
 

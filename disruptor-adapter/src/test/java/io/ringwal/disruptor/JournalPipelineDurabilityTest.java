@@ -261,6 +261,7 @@ class JournalPipelineDurabilityTest
                 last = publishOne(pipeline, i, bytes, direct, translator);
             }
             final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+            System.out.println("publishing 1,000,000 records allocated " + allocated + " bytes on the publisher");
             assertThat(allocated).as("bytes allocated publishing 1,000,000 records").isLessThan(4096);
             assertThat(last).isEqualTo(1_099_999);
         }

@@ -331,6 +331,55 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
+     * Appends a record whose whole frame the caller has already built: length, CRC32C, sequence, type
+     * {@link FrameDescriptor#TYPE_DATA} and zero flags and reserved word, as {@link FrameDescriptor} defines them.
+     * The writer checks the length, type and sequence (which must be {@link #nextSequence()}) but not the CRC,
+     * copies the frame and publishes its length last with a release store. This lets producers frame records in
+     * parallel so that the single writer only copies.
+     *
+     * @param source the buffer holding the frame.
+     * @param offset where the frame starts in {@code source}.
+     * @return the record's sequence.
+     * @throws IllegalArgumentException if the frame length, type or sequence is wrong, or the frame does not fit
+     *                                  in {@code source}.
+     * @throws JournalFailedException   if the writer failed before or fails now (at a rotation).
+     * @throws JournalClosedException   if the writer is closed.
+     */
+    public long appendFrame(final DirectBuffer source, final int offset)
+    {
+        Objects.requireNonNull(source, "source");
+        if (offset < 0 || (long)offset + FrameDescriptor.HEADER_LENGTH > source.capacity())
+        {
+            throw new IllegalArgumentException("frame header at offset=" + offset +
+                " is outside the source of capacity " + source.capacity());
+        }
+        final int frameLength = FrameDescriptor.frameLength(source, offset);
+        final int length = frameLength - FrameDescriptor.HEADER_LENGTH;
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("frame at offset=" + offset + " has length " + frameLength +
+                ", shorter than the header (" + FrameDescriptor.HEADER_LENGTH + ")");
+        }
+        checkRange(source.capacity() - FrameDescriptor.HEADER_LENGTH, offset, length);
+        if (FrameDescriptor.frameType(source, offset) != FrameDescriptor.TYPE_DATA)
+        {
+            throw new IllegalArgumentException("frame at offset=" + offset + " has type " +
+                FrameDescriptor.frameType(source, offset) + ", expected " + FrameDescriptor.TYPE_DATA);
+        }
+        final long sequence = FrameDescriptor.sequence(source, offset);
+        if (sequence != nextSequence)
+        {
+            throw new IllegalArgumentException("frame at offset=" + offset + " has sequence " + sequence +
+                ", expected the next sequence " + nextSequence);
+        }
+        final int frameOffset = reserve(length);
+        buffer.putBytes(frameOffset + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
+            frameLength - FrameDescriptor.CRC_OFFSET);
+        FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
+        return advance(frameOffset, frameLength, length);
+    }
+
+    /**
      * Claims a frame for a record of {@code length} bytes, to be written in place and then committed with
      * {@link WriteClaim#commit()} or abandoned with {@link WriteClaim#abort()}. No other append or claim may
      * happen while a claim is open.
@@ -412,6 +461,12 @@ public final class JournalWriter implements AutoCloseable
             checksum.compute(checksumView, frameOffset, frameLength, FrameDescriptor.TYPE_DATA),
             FrameDescriptor.BYTE_ORDER);
         FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
+        return advance(frameOffset, frameLength, length);
+    }
+
+    private long advance(final int frameOffset, final int frameLength, final int length)
+    {
+        final long sequence = nextSequence;
         position = frameOffset + FrameDescriptor.alignedLength(frameLength);
         nextSequence = sequence + 1;
         if (firstUnforcedNanos < 0)

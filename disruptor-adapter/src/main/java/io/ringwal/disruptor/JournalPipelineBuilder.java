@@ -1,0 +1,254 @@
+package io.ringwal.disruptor;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.ProducerType;
+
+import io.ringwal.journal.ForcePolicy;
+import io.ringwal.journal.JournalConfig;
+
+/**
+ * Builds a {@link JournalPipeline}. Every value has a default except the directory; {@link #build()} checks
+ * them all and allocates the ring, but opens nothing: {@link JournalPipeline#start()} opens the journal.
+ */
+public final class JournalPipelineBuilder
+{
+    /** Default number of ring slots. */
+    public static final int DEFAULT_RING_SIZE = 1024;
+    /** Default largest record the pipeline accepts, in bytes (each slot preallocates this much). */
+    public static final int DEFAULT_MAX_RECORD_SIZE = 4096;
+    /** Default largest batch the writer takes before it ends the batch (and forces, per the policy). */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 1024;
+    /** Default number of threads that can park in an await for durability without falling back to polling. */
+    public static final int DEFAULT_MAX_PARKED_WAITERS = 64;
+    /** Default idle timeout of the default wait strategy when the force policy has no time bound. */
+    public static final long DEFAULT_IDLE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Path directory;
+    private JournalConfig journalConfig;
+    private int ringSize = DEFAULT_RING_SIZE;
+    private ProducerType producerType = ProducerType.MULTI;
+    private WaitStrategy waitStrategy;
+    private long idleTimeoutNanos = -1;
+    private int maxRecordSize = -1;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private ThreadFactory threadFactory;
+    private DurabilityListener durabilityListener = DurabilityListener.NONE;
+    private int maxParkedWaiters = DEFAULT_MAX_PARKED_WAITERS;
+    private Framing framing = Framing.WRITER;
+
+    JournalPipelineBuilder(final Path directory)
+    {
+        this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * The core journal configuration (segment size, force policy, preallocation, recovery). Defaults to
+     * {@code JournalConfig.builder().build()}.
+     *
+     * @param journalConfig the configuration.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder journalConfig(final JournalConfig journalConfig)
+    {
+        this.journalConfig = Objects.requireNonNull(journalConfig, "journalConfig");
+        return this;
+    }
+
+    /**
+     * Number of ring slots: a power of two, at least 2. Each slot preallocates {@link #maxRecordSize} bytes.
+     *
+     * @param ringSize the size.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    /**
+     * Whether one thread ({@link ProducerType#SINGLE}) or many ({@link ProducerType#MULTI}, the default) publish.
+     * With {@code SINGLE}, publishing from two threads at once corrupts the ring.
+     *
+     * @param producerType the producer type.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder producerType(final ProducerType producerType)
+    {
+        this.producerType = Objects.requireNonNull(producerType, "producerType");
+        return this;
+    }
+
+    /**
+     * How the writer thread waits for records. The default is a {@link LiteTimeoutBlockingWaitStrategy} whose
+     * timeout is {@link #idleTimeout}. The writer forces on idle from {@code onTimeout}, so with a
+     * {@link ForcePolicy#bounded bounded} force policy choose a strategy that times out
+     * ({@link LiteTimeoutBlockingWaitStrategy} or {@code TimeoutBlockingWaitStrategy}); with any other, the time
+     * bound holds only while records keep arriving. A blocking strategy's wake-up is the only step on the
+     * publish path that may take a lock (when the writer is asleep).
+     *
+     * @param waitStrategy the strategy.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder waitStrategy(final WaitStrategy waitStrategy)
+    {
+        this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+        return this;
+    }
+
+    /**
+     * How long the default wait strategy lets the writer sleep before it wakes to force what a bounded policy
+     * says is due. Defaults to a quarter of a bounded policy's time bound (at least 100 microseconds), otherwise
+     * to 10 milliseconds. Ignored when a wait strategy is given.
+     *
+     * @param timeout the timeout; positive.
+     * @param unit    its unit.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder idleTimeout(final long timeout, final TimeUnit unit)
+    {
+        this.idleTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
+     * Largest record the pipeline accepts, at most the journal configuration's maximum. Every slot preallocates
+     * this much off-heap memory. Defaults to {@value #DEFAULT_MAX_RECORD_SIZE} bytes, or the journal's maximum
+     * when that is smaller.
+     *
+     * @param maxRecordSize bytes.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder maxRecordSize(final int maxRecordSize)
+    {
+        this.maxRecordSize = maxRecordSize;
+        return this;
+    }
+
+    /**
+     * Largest batch the writer takes from the ring before it ends the batch (the group commit), using Disruptor
+     * 4's batch limit. A smaller limit starts the force sooner for the first records of a long burst; a larger
+     * one makes fewer forces. Defaults to {@value #DEFAULT_MAX_BATCH_SIZE}.
+     *
+     * @param maxBatchSize the limit; positive.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder maxBatchSize(final int maxBatchSize)
+    {
+        this.maxBatchSize = maxBatchSize;
+        return this;
+    }
+
+    /**
+     * Makes the writer thread. Defaults to a daemon thread named {@code ringwal-writer-<directory name>}.
+     *
+     * @param threadFactory the factory.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder threadFactory(final ThreadFactory threadFactory)
+    {
+        this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+        return this;
+    }
+
+    /**
+     * Told each time the durable watermark advances, on the writer thread.
+     *
+     * @param durabilityListener the listener.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder durabilityListener(final DurabilityListener durabilityListener)
+    {
+        this.durabilityListener = Objects.requireNonNull(durabilityListener, "durabilityListener");
+        return this;
+    }
+
+    /**
+     * How many threads can park at once in an await for durability and be woken directly by the writer; more
+     * waiters than this still work, but poll with short timed parks.
+     *
+     * @param maxParkedWaiters the number; positive.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder maxParkedWaiters(final int maxParkedWaiters)
+    {
+        this.maxParkedWaiters = maxParkedWaiters;
+        return this;
+    }
+
+    /**
+     * Where a record's frame (header and CRC32C) is built. See {@link Framing}.
+     *
+     * @param framing the framing.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder framing(final Framing framing)
+    {
+        this.framing = Objects.requireNonNull(framing, "framing");
+        return this;
+    }
+
+    /**
+     * Checks every value and builds the pipeline (not started; nothing is opened yet).
+     *
+     * @return the pipeline.
+     * @throws IllegalArgumentException naming the first value out of range.
+     */
+    public JournalPipeline build()
+    {
+        final JournalConfig config = journalConfig != null ? journalConfig : JournalConfig.builder().build();
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ringSize=" + ringSize + " must be a power of two, at least 2");
+        }
+        final int maxRecord = maxRecordSize >= 0 ? maxRecordSize :
+            Math.min(DEFAULT_MAX_RECORD_SIZE, config.maxRecordSize());
+        if (maxRecord > config.maxRecordSize())
+        {
+            throw new IllegalArgumentException("maxRecordSize=" + maxRecord + " exceeds the journal's maxRecordSize=" +
+                config.maxRecordSize());
+        }
+        if (maxBatchSize <= 0)
+        {
+            throw new IllegalArgumentException("maxBatchSize=" + maxBatchSize + " must be positive");
+        }
+        if (maxParkedWaiters <= 0)
+        {
+            throw new IllegalArgumentException("maxParkedWaiters=" + maxParkedWaiters + " must be positive");
+        }
+        final WaitStrategy strategy = waitStrategy != null ? waitStrategy :
+            new LiteTimeoutBlockingWaitStrategy(idleTimeout(config.forcePolicy()), TimeUnit.NANOSECONDS);
+        final Path dir = directory.toAbsolutePath().normalize();
+        final ThreadFactory factory = threadFactory != null ? threadFactory : runnable ->
+        {
+            final Thread thread = new Thread(runnable, "ringwal-writer-" + dir.getFileName());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return new JournalPipeline(dir, config, ringSize, producerType, strategy, maxRecord, maxBatchSize, factory,
+            durabilityListener, maxParkedWaiters, framing);
+    }
+
+    private long idleTimeout(final ForcePolicy policy)
+    {
+        if (idleTimeoutNanos > 0)
+        {
+            return idleTimeoutNanos;
+        }
+        if (idleTimeoutNanos == 0 || idleTimeoutNanos < -1)
+        {
+            throw new IllegalArgumentException("idleTimeoutNanos=" + idleTimeoutNanos + " must be positive");
+        }
+        if (policy.kind() == ForcePolicy.Kind.BOUNDED)
+        {
+            return Math.max(TimeUnit.MICROSECONDS.toNanos(100), policy.maxDelayNanos() / 4);
+        }
+        return DEFAULT_IDLE_TIMEOUT_NANOS;
+    }
+}

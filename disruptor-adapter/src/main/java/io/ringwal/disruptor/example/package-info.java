@@ -1,0 +1,4 @@
+/**
+ * Runnable examples of the Disruptor adapter.
+ */
+package io.ringwal.disruptor.example;

@@ -12,7 +12,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
@@ -124,30 +123,14 @@ final class JournalRecovery
 
     private Result attempt(final long start) throws IOException, Damage
     {
-        final List<Path> segments = new ArrayList<>();
-        final List<Path> foreign = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
+        final SegmentChain chain = SegmentChain.check(directory, config.verifyScope(), scanner);
+        for (final Path temp : chain.tempFiles())
         {
-            for (final Path entry : entries)
-            {
-                final String name = entry.getFileName().toString();
-                if (SegmentFileNames.isTempFileName(name))
-                {
-                    Files.delete(entry);
-                    removedFiles.add(entry);
-                }
-                else if (SegmentFileNames.isSegmentFileName(name))
-                {
-                    segments.add(entry);
-                }
-                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name))
-                {
-                    foreign.add(entry);
-                }
-            }
+            Files.delete(temp);
+            removedFiles.add(temp);
         }
-        segments.sort(null);
-
+        final List<Path> segments = chain.segments();
+        final List<Path> foreign = chain.otherFiles();
         if (segments.isEmpty())
         {
             if (!foreign.isEmpty())
@@ -170,126 +153,53 @@ final class JournalRecovery
             LOG.log(Level.WARNING, "journal directory " + directory + " holds files that are not part of the " +
                 "journal; they are ignored: " + foreign);
         }
-
-        final int count = segments.size();
-        final long[] bases = new long[count];
-        final int[] sizes = new int[count];
-        long journalId = 0;
-        for (int i = 0; i < count; i++)
+        final SegmentChain.Damage damage = chain.damage();
+        if (damage != null)
         {
-            final Path file = segments.get(i);
-            bases[i] = SegmentFileNames.baseSequence(file);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-            {
-                final UnsafeBuffer header = SegmentScanner.readHeader(channel, file);
-                final String problem = header == null ? "file is shorter than a segment header (" +
-                    channel.size() + " bytes)" : SegmentHeaderDescriptor.validate(header);
-                if (problem != null)
-                {
-                    if (i == count - 1 && isAllZero(channel))
-                    {
-                        LOG.log(Level.WARNING, "removing " + file + ": created but never given a header (" +
-                            problem + ")");
-                        Files.delete(file);
-                        Directories.force(directory);
-                        removedFiles.add(file);
-                        segments.remove(i);
-                        return attempt(start);
-                    }
-                    throw new Damage(i, file, 0, "bad segment header: " + problem);
-                }
-                final long segmentSize = SegmentHeaderDescriptor.segmentSize(header);
-                if (channel.size() != segmentSize)
-                {
-                    throw new Damage(i, file, Math.min(channel.size(), segmentSize), "file is " + channel.size() +
-                        " bytes but its header says the segment is " + segmentSize + " bytes");
-                }
-                sizes[i] = (int)segmentSize;
-                final long headerBase = SegmentHeaderDescriptor.baseSequence(header);
-                if (headerBase != bases[i])
-                {
-                    throw new Damage(i, file, SegmentHeaderDescriptor.BASE_SEQUENCE_OFFSET, "header base sequence " +
-                        headerBase + " does not match the file name");
-                }
-                final long id = SegmentHeaderDescriptor.journalId(header);
-                if (i == 0)
-                {
-                    journalId = id;
-                }
-                else if (id != journalId)
-                {
-                    throw new Damage(i, file, SegmentHeaderDescriptor.JOURNAL_ID_OFFSET, "segment belongs to " +
-                        "journal id " + Long.toHexString(id) + ", not " + Long.toHexString(journalId) +
-                        " (a segment from another journal)");
-                }
-                if (i > 0 && SegmentHeaderDescriptor.previousBaseSequence(header) != bases[i - 1])
-                {
-                    throw new Damage(i, file, SegmentHeaderDescriptor.PREVIOUS_BASE_SEQUENCE_OFFSET,
-                        "header says the previous segment starts at sequence " +
-                        SegmentHeaderDescriptor.previousBaseSequence(header) + " but the segment before it is " +
-                        segments.get(i - 1).getFileName() + ": a segment is missing");
-                }
-            }
+            throw new Damage(damage.segmentIndex(), damage.file(), damage.offset(), damage.what());
+        }
+        final int last = segments.size() - 1;
+        if (chain.halfCreatedLast() != null)
+        {
+            final Path file = segments.get(last);
+            LOG.log(Level.WARNING, "removing " + file + ": created but never given a header (" +
+                chain.halfCreatedLast() + ")");
+            Files.delete(file);
+            Directories.force(directory);
+            removedFiles.add(file);
+            return attempt(start);
         }
 
         long recordsScanned = 0;
-        final int last = count - 1;
-        final int firstScanned = config.verifyScope() == VerifyScope.ALL_SEGMENTS ? 0 : last;
-        SegmentScan lastScan = null;
+        for (final SegmentScan scan : chain.scans())
+        {
+            recordsScanned += scan.records();
+        }
+        final SegmentScan lastScan = chain.lastScan();
+        final Path lastFile = segments.get(last);
         Path tornSegment = null;
         long tornOffset = -1;
         long tornBytes = 0;
-        for (int i = firstScanned; i <= last; i++)
+        try (FileChannel channel = FileChannel.open(lastFile, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            final Path file = segments.get(i);
-            final boolean isLast = i == last;
-            try (FileChannel channel = isLast ?
-                FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE) :
-                FileChannel.open(file, StandardOpenOption.READ))
+            if (lastScan.lastNonZeroOffset() >= lastScan.endOffset())
             {
-                final SegmentScan scan = scanner.scan(channel, file, bases[i], sizes[i], isLast);
-                recordsScanned += scan.records();
-                if (!isLast)
-                {
-                    if (scan.end() == SegmentScan.End.DAMAGE)
-                    {
-                        throw new Damage(i, file, scan.endOffset(), scan.damage());
-                    }
-                    if (!scan.isClosed())
-                    {
-                        throw new Damage(i, file, scan.endOffset(), "segment ends at offset " + scan.endOffset() +
-                            " without a padding frame, but a later segment exists");
-                    }
-                    if (scan.nextSequence() != bases[i + 1])
-                    {
-                        throw new Damage(i + 1, segments.get(i + 1), SegmentHeaderDescriptor.BASE_SEQUENCE_OFFSET,
-                            "base sequence " + bases[i + 1] + " does not follow the previous segment, whose next " +
-                            "sequence is " + scan.nextSequence());
-                    }
-                }
-                else
-                {
-                    lastScan = scan;
-                    if (scan.lastNonZeroOffset() >= scan.endOffset())
-                    {
-                        tornSegment = file;
-                        tornOffset = scan.endOffset();
-                        tornBytes = scan.lastNonZeroOffset() - scan.endOffset() + 1;
-                        zero(channel, tornOffset, tornBytes);
-                        LOG.log(Level.WARNING, "cut torn tail of " + file + " at offset " + tornOffset + ": " +
-                            tornBytes + " bytes zeroed" + (scan.damage() != null ? " (" + scan.damage() + ")" : "") +
-                            "; last good sequence " + (scan.nextSequence() - 1));
-                    }
-                    channel.force(true);
-                }
+                tornSegment = lastFile;
+                tornOffset = lastScan.endOffset();
+                tornBytes = lastScan.lastNonZeroOffset() - lastScan.endOffset() + 1;
+                zero(channel, tornOffset, tornBytes);
+                LOG.log(Level.WARNING, "cut torn tail of " + lastFile + " at offset " + tornOffset + ": " +
+                    tornBytes + " bytes zeroed" + (lastScan.damage() != null ? " (" + lastScan.damage() + ")" : "") +
+                    "; last good sequence " + (lastScan.nextSequence() - 1));
             }
+            channel.force(true);
         }
 
         final long nextSequence = lastScan.nextSequence();
-        final RecoveryReport report = new RecoveryReport(directory, false, count, bases[0], nextSequence - 1,
-            recordsScanned, tornSegment, tornOffset, tornBytes, removedFiles, repairedDamage, droppedSegments,
-            System.nanoTime() - start);
-        return new Result(report, journalId, List.copyOf(segments), segments.get(last), bases[last],
+        final RecoveryReport report = new RecoveryReport(directory, false, segments.size(), chain.base(0),
+            nextSequence - 1, recordsScanned, tornSegment, tornOffset, tornBytes, removedFiles, repairedDamage,
+            droppedSegments, System.nanoTime() - start);
+        return new Result(report, chain.journalId(), List.copyOf(segments), lastFile, chain.base(last),
             lastScan.endOffset(), lastScan.isClosed(), nextSequence);
     }
 
@@ -342,29 +252,6 @@ final class JournalRecovery
         repairedDamage = damage.file + " offset " + damage.offset + ": " + damage.what;
         LOG.log(Level.WARNING, "REPAIR: truncated journal " + directory + " at " + repairedDamage +
             "; dropped segments " + droppedSegments);
-    }
-
-    private static boolean isAllZero(final FileChannel channel) throws IOException
-    {
-        final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        long position = 0;
-        while (true)
-        {
-            buffer.clear();
-            final int read = channel.read(buffer, position);
-            if (read < 0)
-            {
-                return true;
-            }
-            for (int i = 0; i < read; i++)
-            {
-                if (buffer.get(i) != 0)
-                {
-                    return false;
-                }
-            }
-            position += read;
-        }
     }
 
     private static void zero(final FileChannel channel, final long offset, final long length) throws IOException

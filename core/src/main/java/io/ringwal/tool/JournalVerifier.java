@@ -1,24 +1,18 @@
 package io.ringwal.tool;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
-import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.journal.JournalException;
+import io.ringwal.journal.SegmentChain;
 import io.ringwal.journal.SegmentScan;
 import io.ringwal.journal.SegmentScanner;
+import io.ringwal.journal.VerifyScope;
 
 /**
  * Checks a journal directory without changing anything in it: every segment header, the segment chain (header
@@ -27,14 +21,14 @@ import io.ringwal.journal.SegmentScanner;
  * and CRC32C. The rules are those of recovery on open (see docs/FORMAT.md); where recovery would cut a torn tail
  * the report says so, and where recovery would refuse to open the report names the first damage.
  *
- * <p>Read-only: files are opened for reading only and read with {@link FileChannel#read} (never mapped), nothing
+ * <p>Read-only: files are opened for reading only and read with {@link java.nio.channels.FileChannel#read} (never mapped), nothing
  * is created, deleted, locked or written. It does not need the writer's lock and can run while a writer appends:
  * in the last segment a zero frame length is simply the end. Because of that, bytes of a frame a live writer is
  * still filling in can show up as a torn tail of the last segment; only a verify of a journal no writer has open
  * tells a torn tail for sure.
  *
- * <p>Unlike recovery, which checks every header before it scans any frame, verification walks the journal in
- * sequence order, so the damage it reports is the earliest one: the journal is valid up to there.
+ * <p>Verification and recovery share their checks ({@link SegmentChain}): both walk the journal in sequence order,
+ * so the damage reported is the earliest one: the journal is valid up to there.
  */
 public final class JournalVerifier
 {
@@ -90,191 +84,47 @@ public final class JournalVerifier
 
     private VerifyReport run() throws IOException
     {
-        final List<Path> segments = new ArrayList<>();
-        final List<Path> temps = new ArrayList<>();
-        final List<Path> others = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
-        {
-            for (final Path entry : entries)
-            {
-                final String name = entry.getFileName().toString();
-                if (SegmentFileNames.isTempFileName(name))
-                {
-                    temps.add(entry);
-                }
-                else if (SegmentFileNames.isSegmentFileName(name))
-                {
-                    segments.add(entry);
-                }
-                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name))
-                {
-                    others.add(entry);
-                }
-            }
-        }
-        segments.sort(null);
-        temps.sort(null);
-        others.sort(null);
-
+        final SegmentChain chain = SegmentChain.check(directory, VerifyScope.ALL_SEGMENTS, scanner);
+        final List<Path> segments = chain.segments();
         final Tally tally = new Tally();
-        final int count = segments.size();
-        final int last = count - 1;
-        long previousBase = SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT;
-        SegmentScan previousScan = null;
-        for (int i = 0; i < count && tally.damage == null; i++)
+        tally.journalId = chain.journalId();
+        for (final Path segment : segments)
         {
-            final Path file = segments.get(i);
-            final long base;
-            try
+            tally.segmentBytes += Files.size(segment);
+        }
+        for (final SegmentScan scan : chain.scans())
+        {
+            tally.add(scan);
+        }
+        final SegmentChain.Damage damage = chain.damage();
+        if (damage != null)
+        {
+            tally.damage(damage.file(), damage.offset(), damage.what());
+        }
+        else if (chain.halfCreatedLast() != null)
+        {
+            tally.tornTail = new VerifyReport.TornTail(segments.get(segments.size() - 1), 0, 0,
+                "segment created but never given a header (" + chain.halfCreatedLast() + "); recovery removes it");
+        }
+        else if (!segments.isEmpty())
+        {
+            final SegmentScan scan = chain.lastScan();
+            if (scan.lastNonZeroOffset() >= scan.endOffset())
             {
-                base = SegmentFileNames.baseSequence(file);
+                tally.tornTail = new VerifyReport.TornTail(scan.file(), scan.endOffset(),
+                    scan.lastNonZeroOffset() - scan.endOffset() + 1, scan.damage() != null ? scan.damage() :
+                    "zero frame length followed by non-zero bytes");
             }
-            catch (final IllegalArgumentException ex)
+            else if (scan.end() == SegmentScan.End.DAMAGE)
             {
-                tally.damage(file, 0, ex.getMessage());
-                break;
+                // a damaged frame that is all zero after its start cannot be: the length is non-zero
+                tally.tornTail = new VerifyReport.TornTail(scan.file(), scan.endOffset(), 0, scan.damage());
             }
-            tally.segmentBytes += Files.size(file);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-            {
-                final long size = checkHeader(channel, file, i, i == last, base, previousBase, tally);
-                if (size < 0)
-                {
-                    break;
-                }
-                if (previousScan != null && previousScan.nextSequence() != base)
-                {
-                    tally.damage(file, SegmentHeaderDescriptor.BASE_SEQUENCE_OFFSET, "base sequence " + base +
-                        " does not follow the previous segment, whose next sequence is " +
-                        previousScan.nextSequence());
-                    break;
-                }
-                final SegmentScan scan = scanner.scan(channel, file, base, (int)size, i == last);
-                tally.add(scan);
-                if (i < last)
-                {
-                    if (scan.end() == SegmentScan.End.DAMAGE)
-                    {
-                        tally.damage(file, scan.endOffset(), scan.damage());
-                    }
-                    else if (!scan.isClosed())
-                    {
-                        tally.damage(file, scan.endOffset(), "segment ends at offset " + scan.endOffset() +
-                            " without a padding frame, but a later segment exists");
-                    }
-                }
-                else if (scan.lastNonZeroOffset() >= scan.endOffset())
-                {
-                    tally.tornTail = new VerifyReport.TornTail(file, scan.endOffset(),
-                        scan.lastNonZeroOffset() - scan.endOffset() + 1, scan.damage() != null ? scan.damage() :
-                        "zero frame length followed by non-zero bytes");
-                }
-                else if (scan.end() == SegmentScan.End.DAMAGE)
-                {
-                    // a damaged frame that is all zero after its start cannot be: the length is non-zero
-                    tally.tornTail = new VerifyReport.TornTail(file, scan.endOffset(), 0, scan.damage());
-                }
-                previousScan = scan;
-            }
-            previousBase = base;
         }
 
-        return new VerifyReport(directory, segments, temps, others, tally.journalId, tally.records,
-            tally.records > 0 ? tally.firstSequence : -1, tally.records > 0 ? tally.nextSequence - 1 : -1,
+        return new VerifyReport(directory, segments, chain.tempFiles(), chain.otherFiles(), tally.journalId,
+            tally.records, tally.records > 0 ? tally.firstSequence : -1, tally.records > 0 ? tally.nextSequence - 1 : -1,
             tally.segmentBytes, tally.frameBytes, tally.tornTail, tally.damage);
-    }
-
-    /**
-     * Checks the header of segment {@code index}, the header's agreement with the file name and the chain.
-     *
-     * @return the segment size, or -1 when the header is bad (damage or torn tail recorded in the tally).
-     */
-    private static long checkHeader(
-        final FileChannel channel,
-        final Path file,
-        final int index,
-        final boolean isLast,
-        final long base,
-        final long previousBase,
-        final Tally tally) throws IOException
-    {
-        final UnsafeBuffer header = SegmentScanner.readHeader(channel, file);
-        final String problem = header == null ? "file is shorter than a segment header (" + channel.size() +
-            " bytes)" : SegmentHeaderDescriptor.validate(header);
-        if (problem != null)
-        {
-            if (isLast && isAllZero(channel))
-            {
-                tally.tornTail = new VerifyReport.TornTail(file, 0, 0, "segment created but never given a " +
-                    "header (" + problem + "); recovery removes it");
-            }
-            else
-            {
-                tally.damage(file, 0, "bad segment header: " + problem);
-            }
-            return -1;
-        }
-        final long segmentSize = SegmentHeaderDescriptor.segmentSize(header);
-        final long fileSize = channel.size();
-        if (fileSize != segmentSize)
-        {
-            tally.damage(file, Math.min(fileSize, segmentSize), "file is " + fileSize +
-                " bytes but its header says the segment is " + segmentSize + " bytes");
-            return -1;
-        }
-        final long headerBase = SegmentHeaderDescriptor.baseSequence(header);
-        if (headerBase != base)
-        {
-            tally.damage(file, SegmentHeaderDescriptor.BASE_SEQUENCE_OFFSET, "header base sequence " + headerBase +
-                " does not match the file name");
-            return -1;
-        }
-        final long id = SegmentHeaderDescriptor.journalId(header);
-        if (index == 0)
-        {
-            tally.journalId = id;
-            tally.firstSequence = base;
-            tally.nextSequence = base;
-        }
-        else if (id != tally.journalId)
-        {
-            tally.damage(file, SegmentHeaderDescriptor.JOURNAL_ID_OFFSET, "segment belongs to journal id " +
-                Long.toHexString(id) + ", not " + Long.toHexString(tally.journalId) +
-                " (a segment from another journal)");
-            return -1;
-        }
-        final long headerPrevious = SegmentHeaderDescriptor.previousBaseSequence(header);
-        if (index > 0 && headerPrevious != previousBase)
-        {
-            tally.damage(file, SegmentHeaderDescriptor.PREVIOUS_BASE_SEQUENCE_OFFSET, "header says the previous " +
-                "segment starts at sequence " + headerPrevious + " but the segment before it is " +
-                SegmentFileNames.segmentFileName(previousBase) + ": a segment is missing");
-            return -1;
-        }
-        return segmentSize;
-    }
-
-    private static boolean isAllZero(final FileChannel channel) throws IOException
-    {
-        final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        long position = 0;
-        while (true)
-        {
-            buffer.clear();
-            final int read = channel.read(buffer, position);
-            if (read < 0)
-            {
-                return true;
-            }
-            for (int i = 0; i < read; i++)
-            {
-                if (buffer.get(i) != 0)
-                {
-                    return false;
-                }
-            }
-            position += read;
-        }
     }
 
     private static final class Tally

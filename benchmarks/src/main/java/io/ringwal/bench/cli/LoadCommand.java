@@ -143,10 +143,17 @@ final class LoadCommand implements Callable<Integer>
 
         final LoadResult result;
         final LoadProgress progress = new LoadProgress();
-        try (LoadTarget target = new DirectWriterTarget(directory, config);
-            ProgressReporter ignored = new ProgressReporter(progress, out))
+        try (LoadTarget target = new DirectWriterTarget(directory, config))
         {
-            result = new LoadGenerator(target, sizes, maxRecords, durationNanos, batch, rate, progress).run();
+            final ProgressReporter reporter = new ProgressReporter(progress, out);
+            try
+            {
+                result = new LoadGenerator(target, sizes, maxRecords, durationNanos, batch, rate, progress).run();
+            }
+            finally
+            {
+                reporter.close();
+            }
         }
 
         out.println("ringwal load: verifying (reading every record back) ...");

@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
     name = "force-cost",
     mixinStandardHelpOptions = true,
     description = {
-        "Time one force of a freshly written 4 KiB / 64 KiB / 1 MiB range through the mapping",
-        "(MappedSegment.force) for DIRECT, BUFFERED and SPARSE preallocation, plus pwrite+fdatasync, and the",
-        "bytes the disk wrote per force (/sys/dev/block/MAJ:MIN/stat, sectors written x 512)."
+        "Time forces of 4 KiB/64 KiB/1 MiB ranges per preallocation mode, and disk bytes written per force.",
+        "Each row: write a fresh range through the mapping, MappedSegment.force it; for DIRECT, BUFFERED and",
+        "SPARSE preallocation, plus pwrite+fdatasync; disk bytes from /sys/dev/block/MAJ:MIN/stat (sectors x 512)."
     },
     footer = {
         "",

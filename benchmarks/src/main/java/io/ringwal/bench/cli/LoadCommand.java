@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Append records to a journal as fast as possible (or at --rate), then read every record back to verify.",
+        "Append records from one thread, report throughput and latency, then read every record back to verify.",
         "One producer thread drives the journal writer directly (the Disruptor pipeline is not wired in yet).",
         "Reports records/s, MB/s, append and append->durable latency percentiles (HdrHistogram), forces, GC, CPU."
     },

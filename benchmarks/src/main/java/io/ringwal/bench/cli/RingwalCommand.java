@@ -27,13 +27,14 @@ import picocli.CommandLine.Command;
     footer = {
         "",
         "Examples:",
-        "  ./ringwal load                               30 s of 256-byte records, forced every 64",
+        "  ./ringwal load                 30 s of 256 B records, forced every 64",
         "  ./ringwal load --records 1000000 --record-size 1024 --force-policy never",
         "  ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s 'Append|PlainMappedCopy'",
         "  ./ringwal force-cost",
         "  ./ringwal seek-recovery",
         "",
-        "Exit codes: 0 success, 1 run or verification failed, 2 bad arguments."
+        "Exit codes: 0 success, 1 run or verification failed, 2 bad arguments.",
+        "JVM options: RINGWAL_JAVA_OPTS (e.g. -Dringwal.verbose=true to see the journal's INFO log)."
     })
 public final class RingwalCommand implements Runnable
 {
@@ -42,6 +43,9 @@ public final class RingwalCommand implements Runnable
 
     /** Exit code of bad arguments. */
     public static final int EXIT_USAGE = 2;
+
+    /** Keeps the quietened logger reachable (java.util.logging holds loggers weakly). */
+    private static final java.util.logging.Logger RINGWAL_LOGGER = java.util.logging.Logger.getLogger("io.ringwal");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -65,6 +69,11 @@ public final class RingwalCommand implements Runnable
             // JMH has its own option syntax (-f 1 -wi 3 ...): hand everything after "jmh" to it untouched.
             JmhCommand.runJmh(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (!Boolean.getBoolean("ringwal.verbose"))
+        {
+            // The journal logs its recovery report at INFO on every open; the commands print their own reports.
+            RINGWAL_LOGGER.setLevel(java.util.logging.Level.WARNING);
         }
         System.exit(execute(args));
     }

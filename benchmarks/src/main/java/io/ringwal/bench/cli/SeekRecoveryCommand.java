@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
     name = "seek-recovery",
     mixinStandardHelpOptions = true,
     description = {
-        "Time JournalReader.open(dir, seq) for a sequence near the end of a full segment (seek) and",
-        "JournalWriter.open on that journal (recovery). Builds the journal once (about 1 GiB) and keeps it."
+        "Time seeking near the end of a full 1 GiB segment, and recovery (JournalWriter.open) of that journal.",
+        "Seek: JournalReader.open(dir, seq). Recovery: JournalWriter.open. Builds the journal once and keeps it."
     },
     footer = {
         "",

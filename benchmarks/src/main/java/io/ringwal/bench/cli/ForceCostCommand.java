@@ -36,9 +36,14 @@ final class ForceCostCommand implements Callable<Integer>
         description = "Forces per row (default: ${DEFAULT-VALUE}).")
     private int forces;
 
-    @Option(names = "--sizes", paramLabel = "BYTES", split = ",", defaultValue = "4096,65536,1048576",
+    @Option(names = "--sizes", paramLabel = "BYTES", split = ",", defaultValue = "4096,16384,65536,1048576",
         description = "Range sizes, multiples of 4096 (default: ${DEFAULT-VALUE}).")
     private int[] sizes;
+
+    @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "64MiB",
+        converter = Converters.ByteSize.class,
+        description = "Smallest segment file size; a power of two (default: ${DEFAULT-VALUE}, the journal default).")
+    private int segmentSize;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -58,7 +63,12 @@ final class ForceCostCommand implements Callable<Integer>
                     " is not a positive multiple of 4096 up to 64 MiB");
             }
         }
-        ForceCost.run(dir, sizes, forces, System.out);
+        if (Integer.bitCount(segmentSize) != 1 || segmentSize < 1 << 20)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--segment-size " + segmentSize +
+                " must be a power of two of at least 1 MiB");
+        }
+        ForceCost.run(dir, sizes, forces, segmentSize, System.out);
         return 0;
     }
 }

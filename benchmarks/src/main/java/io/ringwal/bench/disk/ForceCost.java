@@ -47,16 +47,20 @@ public final class ForceCost
      * @param directory where the segment files go (created if absent; must be on a block device).
      * @param sizes     the range sizes, each a multiple of 4096.
      * @param forces    forces per mode and size.
+     * @param segmentSize the smallest segment file size (larger when the forces need more room); the default
+     *                  journal segment size, 64 MiB, reproduces what the journal's segments get from the page cache.
      * @param out       where the table goes.
      * @throws IOException if a file cannot be created or the device statistics cannot be read.
      */
-    public static void run(final Path directory, final int[] sizes, final int forces, final PrintStream out)
+    public static void run(
+        final Path directory, final int[] sizes, final int forces, final int segmentSize, final PrintStream out)
         throws IOException
     {
         Files.createDirectories(directory);
         final BlockDeviceStats stats = BlockDeviceStats.of(directory);
         out.println("force-cost: directory " + directory.toAbsolutePath() + " on " +
             Files.getFileStore(directory).type() + ", device " + stats.device() + " (" + stats.statFile() + ")");
+        out.println("force-cost: segment files of at least " + (segmentSize >> 20) + " MiB, pretouched");
         out.println("force-cost: " + forces + " forces per row; each force covers a freshly written range right " +
             "after the previous one; disk bytes are device-wide (other writers count too)");
         out.printf(Locale.ROOT, "%-18s %8s %10s %10s %10s %10s %14s %14s %9s%n", "mode", "range", "median us",
@@ -67,20 +71,20 @@ public final class ForceCost
         {
             for (final int size : sizes)
             {
-                final Row row = measureMapped(directory, mode, size, forces, stats);
+                final Row row = measureMapped(directory, mode, size, forces, segmentSize, stats);
                 row.print(out);
             }
         }
         for (final int size : sizes)
         {
-            measureWriteFdatasync(directory, size, forces, stats).print(out);
+            measureWriteFdatasync(directory, size, forces, segmentSize, stats).print(out);
         }
     }
 
-    private static int segmentSizeFor(final int size, final int forces)
+    private static int segmentSizeFor(final int size, final int forces, final int minimum)
     {
         final long needed = FIRST_OFFSET + (long)size * (forces + WARMUP_FORCES);
-        long segment = 1L << 20;
+        long segment = minimum;
         while (segment < needed)
         {
             segment <<= 1;
@@ -89,13 +93,13 @@ public final class ForceCost
     }
 
     private static Row measureMapped(
-        final Path directory, final PreallocationMode mode, final int size, final int forces,
+        final Path directory, final PreallocationMode mode, final int size, final int forces, final int minimumSize,
         final BlockDeviceStats stats) throws IOException
     {
         final Path file = directory.resolve("force-cost-" + mode.name().toLowerCase(Locale.ROOT) + "-" + size +
             ".seg");
         Files.deleteIfExists(file);
-        final int segmentSize = segmentSizeFor(size, forces);
+        final int segmentSize = segmentSizeFor(size, forces, minimumSize);
         final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, mode);
         final long[] nanos = new long[forces];
         final long[] disk = new long[forces];
@@ -127,11 +131,13 @@ public final class ForceCost
     }
 
     private static Row measureWriteFdatasync(
-        final Path directory, final int size, final int forces, final BlockDeviceStats stats) throws IOException
+        final Path directory, final int size, final int forces, final int minimumSize, final BlockDeviceStats stats)
+        throws IOException
     {
         final Path file = directory.resolve("force-cost-pwrite-" + size + ".seg");
         Files.deleteIfExists(file);
-        SegmentPreallocator.preallocate(file, segmentSizeFor(size, forces), PreallocationMode.DIRECT);
+        SegmentPreallocator.preallocate(file, segmentSizeFor(size, forces, minimumSize),
+            PreallocationMode.DIRECT);
         final long[] nanos = new long[forces];
         final long[] disk = new long[forces];
         final ByteBuffer source = ByteBuffer.allocateDirect(size);

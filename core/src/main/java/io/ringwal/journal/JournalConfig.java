@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * Settings of a journal writer, checked once when built. Create with {@link #builder()}.
@@ -30,7 +31,7 @@ public final class JournalConfig
     private final int maxRecordSize;
     private final ForcePolicy forcePolicy;
     private final PreallocationMode preallocationMode;
-    private final boolean pretouch;
+    private final PretouchMode pretouchMode;
     private final RecoveryMode recoveryMode;
     private final VerifyScope verifyScope;
     private final ForceObserver forceObserver;
@@ -44,7 +45,7 @@ public final class JournalConfig
         this.maxRecordSize = builder.maxRecordSize;
         this.forcePolicy = builder.forcePolicy;
         this.preallocationMode = builder.preallocationMode;
-        this.pretouch = builder.pretouch;
+        this.pretouchMode = builder.pretouchMode;
         this.recoveryMode = builder.recoveryMode;
         this.verifyScope = builder.verifyScope;
         this.forceObserver = builder.forceObserver;
@@ -125,13 +126,13 @@ public final class JournalConfig
     }
 
     /**
-     * Whether the allocator faults every page of a new segment in before handing it over.
+     * How the allocator faults the pages of a new segment in before handing it over.
      *
-     * @return true to pretouch.
+     * @return the mode.
      */
-    public boolean pretouch()
+    public PretouchMode pretouchMode()
     {
-        return pretouch;
+        return pretouchMode;
     }
 
     /**
@@ -198,7 +199,7 @@ public final class JournalConfig
     public String toString()
     {
         return "JournalConfig{segmentSize=" + segmentSize + ", maxRecordSize=" + maxRecordSize +
-            ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouch=" + pretouch +
+            ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouchMode=" + pretouchMode +
             ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope + '}';
     }
 
@@ -212,7 +213,7 @@ public final class JournalConfig
         private boolean maxRecordSizeSet;
         private ForcePolicy forcePolicy = ForcePolicy.everyBatch();
         private PreallocationMode preallocationMode = PreallocationMode.DIRECT;
-        private boolean pretouch = true;
+        private PretouchMode pretouchMode = PretouchMode.READ;
         private RecoveryMode recoveryMode = RecoveryMode.STRICT;
         private VerifyScope verifyScope = VerifyScope.ALL_SEGMENTS;
         private ForceObserver forceObserver = ForceObserver.NONE;
@@ -275,14 +276,14 @@ public final class JournalConfig
         }
 
         /**
-         * Whether the allocator pretouches pages of new segments.
+         * How the allocator faults the pages of new segments in.
          *
-         * @param pretouch true to pretouch.
+         * @param pretouchMode the mode.
          * @return this builder.
          */
-        public Builder pretouch(final boolean pretouch)
+        public Builder pretouchMode(final PretouchMode pretouchMode)
         {
-            this.pretouch = pretouch;
+            this.pretouchMode = Objects.requireNonNull(pretouchMode, "pretouchMode");
             return this;
         }
 

@@ -92,7 +92,9 @@ public final class JournalCounters
     }
 
     /**
-     * Total time spent rotating (header, rename, directory force; not the old segment's force).
+     * Total time spent starting new segments: waiting for the allocator (also counted in
+     * {@link #allocatorWaitNanos()}), writing and forcing the header, the rename and the directory force; not the
+     * finished segment's force, which counts as a force.
      *
      * @return nanoseconds.
      */

@@ -163,7 +163,7 @@ public final class JournalWriter implements AutoCloseable
 
             final JournalRecovery.Result recovered = JournalRecovery.recover(dir, config);
             allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(),
-                config.pretouch(), "ringwal-allocator-" + dir.getFileName());
+                config.pretouchMode(), "ringwal-allocator-" + dir.getFileName());
             writer = new JournalWriter(dir, config, lockChannel, lock, recovered, allocator);
             writer.openActive(recovered);
             return writer;
@@ -250,7 +250,7 @@ public final class JournalWriter implements AutoCloseable
     {
         if (recovered.lastSegment != null && !recovered.lastSegmentClosed)
         {
-            final MappedSegment segment = MappedSegment.map(recovered.lastSegment, config.pretouch());
+            final MappedSegment segment = MappedSegment.map(recovered.lastSegment, config.pretouchMode());
             install(segment, recovered.lastSegmentBase, recovered.lastSegmentEndOffset);
         }
         else

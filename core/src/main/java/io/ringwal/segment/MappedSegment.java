@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class MappedSegment implements AutoCloseable
 {
     private static final byte[] RETIRED = new byte[8];
+    private static final int PAGE_SIZE = 4096;
 
     private Path path;
     private final FileChannel channel;
@@ -42,11 +43,11 @@ public final class MappedSegment implements AutoCloseable
      * Maps an existing file read-write.
      *
      * @param path     the file.
-     * @param pretouch whether to fault every page in now (on the calling thread) rather than on first write.
+     * @param pretouch how to fault every page in now, on the calling thread, rather than on first write.
      * @return the mapped segment.
      * @throws IOException if the file cannot be opened or mapped, or its size is not a valid segment size.
      */
-    public static MappedSegment map(final Path path, final boolean pretouch) throws IOException
+    public static MappedSegment map(final Path path, final PretouchMode pretouch) throws IOException
     {
         final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try
@@ -57,11 +58,20 @@ public final class MappedSegment implements AutoCloseable
                 throw new IOException("cannot map " + path + ": size " + fileSize + " is not a valid segment size");
             }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSize);
-            if (pretouch)
+            final MappedSegment segment = new MappedSegment(path, channel, mapped, (int)fileSize);
+            if (pretouch == PretouchMode.READ)
             {
                 mapped.load();
             }
-            return new MappedSegment(path, channel, mapped, (int)fileSize);
+            else if (pretouch == PretouchMode.WRITE)
+            {
+                final UnsafeBuffer buffer = segment.buffer;
+                for (int offset = 0; offset < fileSize; offset += PAGE_SIZE)
+                {
+                    buffer.compareAndSetInt(offset, 0, 0);
+                }
+            }
+            return segment;
         }
         catch (final IOException | RuntimeException ex)
         {

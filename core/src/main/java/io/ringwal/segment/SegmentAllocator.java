@@ -25,7 +25,7 @@ public final class SegmentAllocator implements AutoCloseable
     private final Path directory;
     private final int segmentSize;
     private final PreallocationMode mode;
-    private final boolean pretouch;
+    private final PretouchMode pretouch;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -45,14 +45,14 @@ public final class SegmentAllocator implements AutoCloseable
      * @param directory   the journal directory.
      * @param segmentSize the size of each segment file.
      * @param mode        how to allocate blocks.
-     * @param pretouch    whether to fault every page in before handing a segment over.
+     * @param pretouch    how to fault every page in before handing a segment over.
      * @param threadName  name of the allocator thread.
      */
     public SegmentAllocator(
         final Path directory,
         final int segmentSize,
         final PreallocationMode mode,
-        final boolean pretouch,
+        final PretouchMode pretouch,
         final String threadName)
     {
         this.directory = directory;

@@ -10,6 +10,7 @@ import java.util.List;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * The recipe of the golden journal committed under {@code core/src/test/resources/golden/v1}: a deterministic
@@ -133,7 +134,7 @@ public final class GoldenJournal
         return JournalConfig.builder()
             .segmentSize(SEGMENT_SIZE)
             .preallocationMode(PreallocationMode.BUFFERED)
-            .pretouch(false)
+            .pretouchMode(PretouchMode.NONE)
             .newJournalId(JOURNAL_ID)
             .epochMillisClock(() -> CREATED_EPOCH_MILLIS)
             .build();

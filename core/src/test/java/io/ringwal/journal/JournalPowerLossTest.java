@@ -31,6 +31,7 @@ import io.ringwal.format.SegmentFileNames;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.testing.JournalFiles;
 import io.ringwal.testing.QuietLogs;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * Simulated power loss. A process kill proves nothing (the page cache survives it), so the post-crash image is
@@ -142,7 +143,7 @@ class JournalPowerLossTest
         final CrashModel model = new CrashModel(dir, random, appended, 4.0 / (2.0 * workload.records()),
             random.nextInt(workload.records()));
         final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT).forcePolicy(policy)
-            .forceObserver(model).preallocationMode(PreallocationMode.BUFFERED).pretouch(false).build();
+            .forceObserver(model).preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE).build();
         try (JournalWriter writer = JournalWriter.open(dir, config))
         {
             int batchLeft = 1 + random.nextInt(workload.maxBatch());
@@ -201,7 +202,7 @@ class JournalPowerLossTest
                 Files.write(dir.resolve(file.getKey()), file.getValue());
             }
             final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT)
-                .preallocationMode(PreallocationMode.BUFFERED).pretouch(false).build();
+                .preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE).build();
             final long last;
             try (JournalWriter writer = JournalWriter.open(dir, config))
             {

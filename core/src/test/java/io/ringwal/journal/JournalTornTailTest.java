@@ -16,6 +16,7 @@ import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.testing.JournalFiles;
 import io.ringwal.testing.QuietLogs;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * A torn or corrupted tail of the last segment, at every byte offset of its last frames and of the zeros after
@@ -26,7 +27,7 @@ class JournalTornTailTest
 {
     private static final int SEGMENT = 64 * 1024;
     private static final JournalConfig CONFIG = JournalConfig.builder().segmentSize(SEGMENT)
-        .preallocationMode(PreallocationMode.BUFFERED).pretouch(false).build();
+        .preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE).build();
 
     /** Where a frame of the last segment sits. */
     private record Frame(int start, int length, long sequence)

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * Regression: opening a journal whose last segment is closed (exactly full, or ended by a padding frame) creates a
@@ -27,7 +28,7 @@ class ReopenClosedLastSegmentTest
     private final JournalConfig config = JournalConfig.builder()
         .segmentSize(SEGMENT_SIZE)
         .preallocationMode(PreallocationMode.BUFFERED)
-        .pretouch(false)
+        .pretouchMode(PretouchMode.NONE)
         .build();
 
     @Test

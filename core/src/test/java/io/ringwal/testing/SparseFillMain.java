@@ -7,6 +7,7 @@ import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalException;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * Child-process main for the disk-full negative control: appends through SPARSE segments on a (nearly) full
@@ -28,7 +29,7 @@ public final class SparseFillMain
     public static void main(final String[] args)
     {
         final JournalConfig config = JournalConfig.builder().segmentSize(1024 * 1024)
-            .preallocationMode(PreallocationMode.SPARSE).pretouch(false).forcePolicy(ForcePolicy.everyBatch())
+            .preallocationMode(PreallocationMode.SPARSE).pretouchMode(PretouchMode.NONE).forcePolicy(ForcePolicy.everyBatch())
             .build();
         final byte[] payload = JournalFiles.payload(7, 1000);
         try (JournalWriter writer = JournalWriter.open(Path.of(args[0]), config))

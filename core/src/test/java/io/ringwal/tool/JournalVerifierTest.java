@@ -29,6 +29,7 @@ import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalException;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 class JournalVerifierTest
 {
@@ -321,7 +322,7 @@ class JournalVerifierTest
         return JournalConfig.builder()
             .segmentSize(SegmentHeaderDescriptor.MIN_SEGMENT_SIZE)
             .preallocationMode(PreallocationMode.BUFFERED)
-            .pretouch(false)
+            .pretouchMode(PretouchMode.NONE)
             .newJournalId(0xABCDL)
             .build();
     }

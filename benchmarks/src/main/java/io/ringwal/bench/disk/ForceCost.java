@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.PretouchMode;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.SegmentPreallocator;
 
@@ -103,7 +104,7 @@ public final class ForceCost
         final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, mode);
         final long[] nanos = new long[forces];
         final long[] disk = new long[forces];
-        try (MappedSegment segment = MappedSegment.map(file, true))
+        try (MappedSegment segment = MappedSegment.map(file, PretouchMode.READ))
         {
             final UnsafeBuffer buffer = segment.buffer();
             int offset = FIRST_OFFSET;

@@ -29,6 +29,7 @@ import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 import io.ringwal.segment.SegmentPreallocator;
 
 /**
@@ -64,6 +65,10 @@ public class ForceEveryBatchBenchmark
         @Param({"16", "64"})
         public int batch;
 
+        /** How the allocator pretouches new segments. */
+        @Param({"READ", "WRITE"})
+        public PretouchMode pretouch;
+
         private Path directory;
         private JournalWriter writer;
         private UnsafeBuffer payload;
@@ -79,6 +84,7 @@ public class ForceEveryBatchBenchmark
             directory = BenchDirs.fresh("force-every-batch");
             writer = JournalWriter.open(directory, JournalConfig.builder()
                 .forcePolicy(ForcePolicy.everyBatch())
+                .pretouchMode(pretouch)
                 .build());
             payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD));
         }

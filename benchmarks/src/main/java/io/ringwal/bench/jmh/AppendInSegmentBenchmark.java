@@ -31,6 +31,7 @@ import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 import io.ringwal.segment.SegmentPreallocator;
 
 /**
@@ -65,6 +66,10 @@ public class AppendInSegmentBenchmark
     /** Payload size in bytes. */
     @Param({"64", "1024"})
     public int payloadSize;
+
+    /** How new segments (and the plain mapping) are pretouched. */
+    @Param({"READ", "WRITE"})
+    public PretouchMode pretouch;
 
     private int records;
     private Path directory;
@@ -107,13 +112,24 @@ public class AppendInSegmentBenchmark
         writer = JournalWriter.open(directory.resolve("journal"), JournalConfig.builder()
             .segmentSize(AppendBenchmark.SEGMENT_SIZE)
             .forcePolicy(ForcePolicy.never())
+            .pretouchMode(pretouch)
             .build());
         final Path file = directory.resolve("plain.seg");
         SegmentPreallocator.preallocate(file, AppendBenchmark.SEGMENT_SIZE, PreallocationMode.DIRECT);
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, AppendBenchmark.SEGMENT_SIZE);
-        mapped.load();
         plain = new UnsafeBuffer(mapped);
+        if (pretouch == PretouchMode.WRITE)
+        {
+            for (int offset = 0; offset < AppendBenchmark.SEGMENT_SIZE; offset += 4096)
+            {
+                plain.compareAndSetInt(offset, 0, 0);
+            }
+        }
+        else
+        {
+            mapped.load();
+        }
     }
 
     /**

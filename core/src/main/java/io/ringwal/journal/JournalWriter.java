@@ -5,15 +5,9 @@ import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
@@ -68,8 +62,7 @@ public final class JournalWriter implements AutoCloseable
     private final JournalConfig config;
     private final ForcePolicy forcePolicy;
     private final ForceObserver forceObserver;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final JournalLock lock;
     private final SegmentAllocator allocator;
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
@@ -98,8 +91,7 @@ public final class JournalWriter implements AutoCloseable
     private JournalWriter(
         final Path directory,
         final JournalConfig config,
-        final FileChannel lockChannel,
-        final FileLock lock,
+        final JournalLock lock,
         final JournalRecovery.Result recovered,
         final SegmentAllocator allocator)
     {
@@ -107,7 +99,6 @@ public final class JournalWriter implements AutoCloseable
         this.config = config;
         this.forcePolicy = config.forcePolicy();
         this.forceObserver = config.forceObserver();
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.allocator = allocator;
         this.recoveryReport = recovered.report;
@@ -136,83 +127,32 @@ public final class JournalWriter implements AutoCloseable
         Objects.requireNonNull(config, "config");
         AgronaAccess.check();
         final Path dir = directory.toAbsolutePath().normalize();
-        prepareDirectory(dir);
-
-        final Path lockFile = dir.resolve(SegmentFileNames.LOCK_FILE_NAME);
-        FileChannel lockChannel = null;
-        FileLock lock = null;
+        final JournalLock lock = JournalLock.acquire(dir);
         SegmentAllocator allocator = null;
         JournalWriter writer = null;
         try
         {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try
-            {
-                lock = lockChannel.tryLock();
-            }
-            catch (final OverlappingFileLockException ex)
-            {
-                throw new JournalLockedException("journal " + dir + " is already open by a writer in this process");
-            }
-            if (lock == null)
-            {
-                throw new JournalLockedException("journal " + dir + " is locked by a writer in another process " +
-                    "(" + lockFile + ")");
-            }
-            writeOwner(lockChannel);
-
             final JournalRecovery.Result recovered = JournalRecovery.recover(dir, config);
             allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(),
                 config.pretouchMode(), "ringwal-allocator-" + dir.getFileName());
-            writer = new JournalWriter(dir, config, lockChannel, lock, recovered, allocator);
+            writer = new JournalWriter(dir, config, lock, recovered, allocator);
             writer.openActive(recovered);
             return writer;
         }
         catch (final IOException ex)
         {
-            closeQuietly(writer, allocator, lock, lockChannel);
+            closeQuietly(writer, allocator, lock);
             throw new JournalException("cannot open journal " + dir + ": " + ex, ex);
         }
         catch (final RuntimeException | Error ex)
         {
-            closeQuietly(writer, allocator, lock, lockChannel);
+            closeQuietly(writer, allocator, lock);
             throw ex;
         }
     }
 
-    private static void prepareDirectory(final Path dir)
-    {
-        if (Files.exists(dir) && !Files.isDirectory(dir))
-        {
-            throw new JournalException("journal path " + dir + " exists and is not a directory");
-        }
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final AccessDeniedException ex)
-        {
-            throw new JournalException("cannot create journal directory " + dir + ": permission denied", ex);
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("cannot create journal directory " + dir + ": " + ex, ex);
-        }
-        if (!Files.isWritable(dir))
-        {
-            throw new JournalException("journal directory " + dir + " is not writable");
-        }
-    }
-
-    private static void writeOwner(final FileChannel lockChannel) throws IOException
-    {
-        final byte[] owner = ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-        lockChannel.truncate(0);
-        lockChannel.write(ByteBuffer.wrap(owner), 0);
-    }
-
-    private static void closeQuietly(
-        final JournalWriter writer, final SegmentAllocator allocator, final FileLock lock, final FileChannel channel)
+    private static void closeQuietly(final JournalWriter writer, final SegmentAllocator allocator,
+        final JournalLock lock)
     {
         if (writer != null && writer.active != null)
         {
@@ -222,28 +162,7 @@ public final class JournalWriter implements AutoCloseable
         {
             allocator.close();
         }
-        try
-        {
-            if (lock != null)
-            {
-                lock.release();
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // closing the channel releases the lock too
-        }
-        try
-        {
-            if (channel != null)
-            {
-                channel.close();
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // nothing more can be done
-        }
+        lock.close();
     }
 
     private void openActive(final JournalRecovery.Result recovered) throws IOException
@@ -863,7 +782,7 @@ public final class JournalWriter implements AutoCloseable
         finally
         {
             closed = true;
-            closeQuietly(this, allocator, lock, lockChannel);
+            closeQuietly(this, allocator, lock);
         }
         if (finalForceFailure != null)
         {

@@ -22,6 +22,7 @@ import io.ringwal.bench.load.CounterSnapshot;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
+import io.ringwal.segment.PreallocationMode;
 import io.ringwal.journal.WriteClaim;
 
 /**
@@ -58,6 +59,10 @@ public class AppendBenchmark
     @Param({"64", "1024"})
     public int payloadSize;
 
+    /** How segment files get their blocks. */
+    @Param({"DIRECT"})
+    public PreallocationMode preallocation;
+
     private java.nio.file.Path directory;
     private JournalWriter writer;
     private UnsafeBuffer payload;
@@ -74,6 +79,7 @@ public class AppendBenchmark
         writer = JournalWriter.open(directory, JournalConfig.builder()
             .segmentSize(SEGMENT_SIZE)
             .forcePolicy(ForcePolicy.never())
+            .preallocationMode(preallocation)
             .build());
         payload = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadSize));
         for (int i = 0; i < payloadSize; i++)

@@ -70,10 +70,13 @@ public final class ForceCost
             PreallocationMode.SPARSE};
         for (final PreallocationMode mode : modes)
         {
-            for (final int size : sizes)
+            for (final PretouchMode pretouch : new PretouchMode[]{PretouchMode.READ, PretouchMode.WRITE})
             {
-                final Row row = measureMapped(directory, mode, size, forces, segmentSize, stats);
-                row.print(out);
+                for (final int size : sizes)
+                {
+                    final Row row = measureMapped(directory, mode, pretouch, size, forces, segmentSize, stats);
+                    row.print(out);
+                }
             }
         }
         for (final int size : sizes)
@@ -94,8 +97,8 @@ public final class ForceCost
     }
 
     private static Row measureMapped(
-        final Path directory, final PreallocationMode mode, final int size, final int forces, final int minimumSize,
-        final BlockDeviceStats stats) throws IOException
+        final Path directory, final PreallocationMode mode, final PretouchMode pretouch, final int size,
+        final int forces, final int minimumSize, final BlockDeviceStats stats) throws IOException
     {
         final Path file = directory.resolve("force-cost-" + mode.name().toLowerCase(Locale.ROOT) + "-" + size +
             ".seg");
@@ -104,7 +107,7 @@ public final class ForceCost
         final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, mode);
         final long[] nanos = new long[forces];
         final long[] disk = new long[forces];
-        try (MappedSegment segment = MappedSegment.map(file, PretouchMode.READ))
+        try (MappedSegment segment = MappedSegment.map(file, pretouch))
         {
             final UnsafeBuffer buffer = segment.buffer();
             int offset = FIRST_OFFSET;
@@ -128,7 +131,8 @@ public final class ForceCost
         {
             Files.deleteIfExists(file);
         }
-        return new Row(used == mode ? mode.name() : mode.name() + "->" + used.name(), size, nanos, disk);
+        return new Row((used == mode ? mode.name() : mode.name() + "->" + used.name()) + "+" + pretouch.name(), size,
+            nanos, disk);
     }
 
     private static Row measureWriteFdatasync(

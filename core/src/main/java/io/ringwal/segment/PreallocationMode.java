@@ -19,6 +19,13 @@ public enum PreallocationMode
     BUFFERED,
 
     /**
+     * Zero-fill with ordinary buffered writes of one page (4 KiB) each, then force. Reserves real blocks and leaves
+     * the file in the page cache as small (single-page) folios, so pretouching needs no disk read and small forces
+     * write back only what was dirtied. One system call per page on the allocator thread.
+     */
+    BUFFERED_PAGES,
+
+    /**
      * A sparse file ({@code ftruncate}). No blocks are reserved: a store through the mapping on a full disk
      * raises SIGBUS and kills the JVM. Only for tests and for users who accept that risk.
      */

@@ -17,6 +17,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 public final class SegmentPreallocator
 {
     private static final int CHUNK_SIZE = 1024 * 1024;
+    private static final int PAGE_SIZE = 4096;
 
     private SegmentPreallocator()
     {
@@ -53,9 +54,14 @@ public final class SegmentPreallocator
             {
                 used = PreallocationMode.DIRECT;
             }
+            else if (mode == PreallocationMode.BUFFERED_PAGES)
+            {
+                zeroFillBuffered(file, size, PAGE_SIZE);
+                used = PreallocationMode.BUFFERED_PAGES;
+            }
             else
             {
-                zeroFillBuffered(file, size);
+                zeroFillBuffered(file, size, CHUNK_SIZE);
                 used = PreallocationMode.BUFFERED;
             }
             done = true;
@@ -125,15 +131,15 @@ public final class SegmentPreallocator
         return message != null && message.contains("Invalid argument");
     }
 
-    private static void zeroFillBuffered(final Path file, final long size) throws IOException
+    private static void zeroFillBuffered(final Path file, final long size, final int chunkSize) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
         {
-            final ByteBuffer zeros = ByteBuffer.allocateDirect(CHUNK_SIZE);
+            final ByteBuffer zeros = ByteBuffer.allocateDirect(chunkSize);
             long position = 0;
             while (position < size)
             {
-                final int length = (int)Math.min(CHUNK_SIZE, size - position);
+                final int length = (int)Math.min(chunkSize, size - position);
                 zeros.clear().limit(length);
                 while (zeros.hasRemaining())
                 {

@@ -66,8 +66,8 @@ public final class ForceCost
             "after the previous one; disk bytes are device-wide (other writers count too)");
         out.printf(Locale.ROOT, "%-18s %8s %10s %10s %10s %10s %14s %14s %9s%n", "mode", "range", "median us",
             "p90 us", "max us", "mean us", "disk B/force", "mean B/force", "median x");
-        final PreallocationMode[] modes = {PreallocationMode.DIRECT, PreallocationMode.BUFFERED,
-            PreallocationMode.SPARSE};
+        final PreallocationMode[] modes = {PreallocationMode.DIRECT, PreallocationMode.BUFFERED_PAGES,
+            PreallocationMode.BUFFERED, PreallocationMode.SPARSE};
         for (final PreallocationMode mode : modes)
         {
             for (final PretouchMode pretouch : new PretouchMode[]{PretouchMode.READ, PretouchMode.WRITE})

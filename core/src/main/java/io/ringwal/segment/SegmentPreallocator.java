@@ -31,11 +31,16 @@ public final class SegmentPreallocator
      * @param mode how to allocate blocks.
      * @return the mode actually used ({@link PreallocationMode#BUFFERED} when direct I/O was refused).
      * @throws IOException if the file cannot be created or filled, for example when the disk is full; the
-     *                     partial file is deleted.
+     *                     partial file is deleted. A file that already exists is left alone
+     *                     ({@link java.nio.file.FileAlreadyExistsException}).
      */
     public static PreallocationMode preallocate(final Path file, final long size, final PreallocationMode mode)
         throws IOException
     {
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        {
+            throw new java.nio.file.FileAlreadyExistsException(file.toString());
+        }
         boolean done = false;
         try
         {
@@ -66,6 +71,11 @@ public final class SegmentPreallocator
             }
             done = true;
             return used;
+        }
+        catch (final java.nio.file.FileAlreadyExistsException ex)
+        {
+            done = true; // someone else's file appeared meanwhile: never delete it
+            throw ex;
         }
         finally
         {

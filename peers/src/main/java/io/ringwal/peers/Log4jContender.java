@@ -17,8 +17,9 @@ import org.apache.logging.log4j.core.jmx.RingBufferAdmin;
 /**
  * Log4j2 with all loggers asynchronous ({@code AsyncLoggerContextSelector}, the LMAX Disruptor inside) and a
  * {@code %m%n} layout, into its MemoryMappedFile appender or its RandomAccessFile appender, both with
- * {@code immediateFlush="false"}. Garbage-free mode (thread locals) is on; each producer logs a reusable
- * {@link CharSequence} view of its payload bytes, which Log4j copies into its ring event. Everything else is
+ * {@code immediateFlush="false"}. Each producer logs its payload as a new {@code String} (what most users write;
+ * with {@code -Dpeers.log4j.reusableChars=true} it logs a reused {@link CharSequence} view instead, which showed
+ * records read back out of order with two producers: Log4j kept a reference rather than a copy). Everything else is
  * Log4j's default (ring of 256 Ki events; a full ring makes the caller wait). Log4j offers no way to learn when a
  * record reached the file, so this contender has no completion latency; "all written" is when its ring is empty
  * and the context has stopped.
@@ -32,6 +33,7 @@ public final class Log4jContender implements Contender
     private Logger logger;
     private PayloadChars[] chars;
     private AsyncLoggerContext context;
+    private final boolean reusableChars = Boolean.getBoolean("peers.log4j.reusableChars");
 
     /**
      * A Log4j2 contender.
@@ -81,9 +83,16 @@ public final class Log4jContender implements Contender
     @Override
     public long publish(final int producer, final byte[] payload)
     {
-        final PayloadChars cs = chars[producer];
-        cs.bytes = payload;
-        logger.info(cs);
+        if (reusableChars)
+        {
+            final PayloadChars cs = chars[producer];
+            cs.bytes = payload;
+            logger.info(cs);
+        }
+        else
+        {
+            logger.info(new String(payload, StandardCharsets.ISO_8859_1));
+        }
         return 0;
     }
 

@@ -9,6 +9,8 @@ public final class RecordChecker
     private final Payloads[] payloads;
     private final long[] published;
     private final long[] next;
+    private final java.util.BitSet[] seen;
+    private long duplicates;
     private long records;
     private long mangled;
     private long outOfOrder;
@@ -25,9 +27,11 @@ public final class RecordChecker
         this.published = published.clone();
         this.next = new long[published.length];
         this.payloads = new Payloads[published.length];
+        this.seen = new java.util.BitSet[published.length];
         for (int p = 0; p < published.length; p++)
         {
             payloads[p] = new Payloads(p, recordSize);
+            seen[p] = new java.util.BitSet();
         }
     }
 
@@ -48,6 +52,14 @@ public final class RecordChecker
             mangled++;
             problem("record #" + (records - 1) + " (length " + length + ") is mangled");
             return;
+        }
+        if (counter < Integer.MAX_VALUE)
+        {
+            if (seen[p].get((int)counter))
+            {
+                duplicates++;
+            }
+            seen[p].set((int)counter);
         }
         if (counter != next[p])
         {
@@ -93,19 +105,21 @@ public final class RecordChecker
         for (int p = 0; p < published.length; p++)
         {
             expected += published[p];
-            if (next[p] < published[p])
+            final long found = seen[p].get(0, (int)Math.min(published[p], Integer.MAX_VALUE)).cardinality();
+            if (found < published[p])
             {
-                missing += published[p] - next[p];
-                problem("producer " + p + ": published " + published[p] + " but the last read counter was " +
-                    (next[p] - 1));
+                missing += published[p] - found;
+                problem("producer " + p + ": published " + published[p] + " but only " + found +
+                    " distinct records were read back");
             }
-            else if (next[p] > published[p])
+            if (seen[p].length() > published[p])
             {
-                problem("producer " + p + ": read counter " + (next[p] - 1) + " beyond the " + published[p] +
-                    " published");
+                problem("producer " + p + ": read counter " + (seen[p].length() - 1) + " beyond the " +
+                    published[p] + " published");
                 mangled++;
             }
         }
+        mangled += duplicates;
         return new VerifyResult(expected, records, missing, mangled, outOfOrder, firstProblem);
     }
 }

@@ -6,7 +6,7 @@ package io.ringwal.peers;
  * @param expected   records published.
  * @param read       records read back.
  * @param missing    records published but not found (lost).
- * @param mangled    records read back with wrong content, length or frame check.
+ * @param mangled    records read back with wrong content, length or frame check, or duplicated.
  * @param outOfOrder records read back out of their producer's order (duplicates or gaps).
  * @param problem    the first problem found, or null.
  */

@@ -33,6 +33,9 @@ import java.util.stream.Stream;
  */
 public final class PeersMain
 {
+    /** The system property that overrides the forked runs' class path (default: this JVM's). */
+    public static final String CHILD_CLASSPATH_PROPERTY = "peers.child.classpath";
+
     private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-bounded", "chronicle",
         "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
     private static final List<String> DURABLE = List.of("ringwal-every-batch", "group-commit",
@@ -190,7 +193,7 @@ public final class PeersMain
         cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         cmd.addAll(Contenders.jvmFlags(contender));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(System.getProperty(CHILD_CLASSPATH_PROPERTY, System.getProperty("java.class.path")));
         cmd.add(RunMain.class.getName());
         cmd.addAll(List.of("--contender", contender, "--dir", dir.toString(),
             "--producers", Integer.toString(workload.producers()), "--size", Integer.toString(workload.recordSize()),

@@ -1,0 +1,320 @@
+package io.ringwal.peers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side driver: runs every (cell, contender) in a fresh JVM per repetition, interleaving the
+ * contenders (their order rotates each repetition), measures the disk's synced sequential write rate with
+ * {@code dd ... conv=fdatasync} once per repetition, and prints (and writes) the tables: medians, spread, ratios
+ * to ringwal and each contender's read-back verdict, then the goals. Run it with {@code peers/bin/compare}.
+ *
+ * <pre>
+ * PeersMain [--reps 3] [--duration-ms 2000] [--warmup-ms 500] [--heap 1g] [--dir peers/target/peers-runs]
+ *           [--out peers/target/peers-report] [--cells a,b] [--contenders a,b] [--no-dd] [--long]
+ * </pre>
+ * {@code --long} means 5 repetitions of 10-second runs.
+ */
+public final class PeersMain
+{
+    /** The system property that overrides the forked runs' class path (default: this JVM's). */
+    public static final String CHILD_CLASSPATH_PROPERTY = "peers.child.classpath";
+
+    private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-bounded", "chronicle",
+        "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
+    private static final List<String> DURABLE = List.of("ringwal-every-batch", "group-commit",
+        "chronicle-sync1000");
+
+    /**
+     * One table: a workload, the contenders run through it, and the ringwal contender the others are compared
+     * with.
+     *
+     * @param name        the cell's name.
+     * @param producers   producers.
+     * @param size        record size.
+     * @param rate        offered rate (0: flat out).
+     * @param contenders  the contenders.
+     * @param reference   the ringwal contender for the ratios.
+     */
+    public record Cell(String name, int producers, int size, long rate, List<String> contenders, String reference)
+    {
+    }
+
+    /** The cells run by default. */
+    public static final List<Cell> CELLS = List.of(
+        new Cell("noforce-1p-64B", 1, 64, 0, NO_FORCE, "ringwal-never"),
+        new Cell("noforce-1p-1KiB", 1, 1024, 0, NO_FORCE, "ringwal-never"),
+        new Cell("noforce-2p-64B", 2, 64, 0, NO_FORCE, "ringwal-never"),
+        new Cell("noforce-2p-1KiB", 2, 1024, 0, NO_FORCE, "ringwal-never"),
+        new Cell("durable-1p-1KiB", 1, 1024, 0, DURABLE, "ringwal-every-batch"),
+        new Cell("durable-2p-1KiB", 2, 1024, 0, DURABLE, "ringwal-every-batch"),
+        new Cell("latency-100k-1KiB", 1, 1024, 100_000,
+            List.of("ringwal-every-batch", "ringwal-bounded", "group-commit", "chronicle-sync1000"),
+            "ringwal-every-batch"),
+        new Cell("latency-500k-64B", 1, 64, 500_000,
+            List.of("ringwal-never", "chronicle", "naive-mmap", "log4j-mmap", "log4j-raf", "plain-copy"),
+            "ringwal-never"));
+
+    private PeersMain()
+    {
+    }
+
+    /**
+     * Runs the comparison.
+     *
+     * @param args see the class comment.
+     * @throws Exception on failure.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String a = args[i];
+            if (a.equals("--no-dd") || a.equals("--long"))
+            {
+                opts.put(a.substring(2), "true");
+            }
+            else if (a.startsWith("--") && i + 1 < args.length)
+            {
+                opts.put(a.substring(2), args[++i]);
+            }
+            else
+            {
+                System.err.println("bad argument " + a + "; see PeersMain's class comment or docs/PEERS.md");
+                System.exit(2);
+            }
+        }
+        final boolean longRun = opts.containsKey("long");
+        final int reps = Integer.parseInt(opts.getOrDefault("reps", longRun ? "5" : "3"));
+        final long durationMs = Long.parseLong(opts.getOrDefault("duration-ms", longRun ? "10000" : "2000"));
+        final long warmupMs = Long.parseLong(opts.getOrDefault("warmup-ms", "500"));
+        final String heap = opts.getOrDefault("heap", "1g");
+        final Path runDir = Path.of(opts.getOrDefault("dir", "peers/target/peers-runs")).toAbsolutePath();
+        final Path out = Path.of(opts.getOrDefault("out", "peers/target/peers-report")).toAbsolutePath();
+        final List<String> cellFilter = list(opts.get("cells"));
+        final List<String> contenderFilter = list(opts.get("contenders"));
+        final List<Cell> cells = CELLS.stream()
+            .filter(c -> cellFilter.isEmpty() || cellFilter.contains(c.name()))
+            .map(c -> new Cell(c.name(), c.producers(), c.size(), c.rate(), c.contenders().stream()
+                .filter(n -> contenderFilter.isEmpty() || contenderFilter.contains(n)).toList(), c.reference()))
+            .filter(c -> !c.contenders().isEmpty())
+            .toList();
+
+        Files.createDirectories(out.resolve("hgrm"));
+        final String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        final long started = System.nanoTime();
+        final List<Map<String, String>> results = new ArrayList<>();
+        final List<Double> ddRates = new ArrayList<>();
+        int runs = 0;
+        final int total = reps * cells.stream().mapToInt(c -> c.contenders().size()).sum();
+        for (int rep = 0; rep < reps; rep++)
+        {
+            if (!opts.containsKey("no-dd"))
+            {
+                ddRates.add(dd(runDir));
+            }
+            for (final Cell cell : cells)
+            {
+                final List<String> order = new ArrayList<>(cell.contenders());
+                java.util.Collections.rotate(order, -rep);
+                for (final String contender : order)
+                {
+                    runs++;
+                    final Workload w = new Workload(cell.producers(), cell.size(), durationMs, warmupMs, cell.rate(), 0);
+                    final String hgrm = out.resolve("hgrm").resolve(cell.name() + "-" + contender + "-rep" + rep)
+                        .toString();
+                    final Map<String, String> r = fork(contender, w, runDir.resolve("run"), heap, hgrm);
+                    r.put("cell", cell.name());
+                    r.put("rep", Integer.toString(rep));
+                    r.put("hgrm", hgrm);
+                    results.add(r);
+                    System.err.printf(Locale.ROOT, "[%d/%d] rep %d %-18s %-20s %12s rec/s  %s%n", runs, total, rep,
+                        cell.name(), contender, r.getOrDefault("recordsPerSec", "-"), r.getOrDefault("verdict", "?"));
+                }
+            }
+        }
+        final String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        final String report = Report.render(cells, results, ddRates, reps, durationMs, warmupMs, heap, loadBefore,
+            loadAfter, (System.nanoTime() - started) / 1e9, out);
+        Files.writeString(out.resolve("report.md"), report);
+        try (Stream<String> lines = results.stream().map(PeersMain::toJson))
+        {
+            Files.write(out.resolve("results.jsonl"), (Iterable<String>)lines::iterator);
+        }
+        System.out.println(report);
+        System.err.println("report written to " + out.resolve("report.md"));
+    }
+
+    private static List<String> list(final String csv)
+    {
+        return csv == null || csv.isBlank() ? List.of() : Arrays.asList(csv.split(","));
+    }
+
+    /**
+     * Runs one contender in a fresh JVM with its own flags and returns the fields of its result line (or a
+     * {@code verdict} of {@code FAILED} with the tail of its output).
+     *
+     * @param contender the contender.
+     * @param workload  the workload.
+     * @param dir       the run directory (emptied before and deleted after).
+     * @param heap      the heap size (-Xms = -Xmx, pre-touched).
+     * @param hgrm      the latency distribution prefix.
+     * @return the result fields.
+     * @throws IOException          if the JVM cannot be started.
+     * @throws InterruptedException if interrupted.
+     */
+    public static Map<String, String> fork(final String contender, final Workload workload, final Path dir,
+        final String heap, final String hgrm) throws IOException, InterruptedException
+    {
+        deleteTree(dir);
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms" + heap);
+        cmd.add("-Xmx" + heap);
+        cmd.add("-XX:+AlwaysPreTouch");
+        cmd.add("--add-opens");
+        cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        cmd.addAll(Contenders.jvmFlags(contender));
+        cmd.add("-cp");
+        cmd.add(System.getProperty(CHILD_CLASSPATH_PROPERTY, System.getProperty("java.class.path")));
+        cmd.add(RunMain.class.getName());
+        cmd.addAll(List.of("--contender", contender, "--dir", dir.toString(),
+            "--producers", Integer.toString(workload.producers()), "--size", Integer.toString(workload.recordSize()),
+            "--duration-ms", Long.toString(workload.durationMs()), "--warmup-ms", Long.toString(workload.warmupMs()),
+            "--rate", Long.toString(workload.offeredRate()), "--max-records", Long.toString(workload.maxRecords())));
+        if (hgrm != null)
+        {
+            cmd.add("--hgrm");
+            cmd.add(hgrm);
+        }
+        final Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final List<String> tail = new ArrayList<>();
+        String resultLine = null;
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                if (line.startsWith(RunMain.RESULT_PREFIX))
+                {
+                    resultLine = line.substring(RunMain.RESULT_PREFIX.length());
+                }
+                else
+                {
+                    tail.add(line);
+                    if (tail.size() > 20)
+                    {
+                        tail.remove(0);
+                    }
+                }
+            }
+        }
+        final boolean exited = process.waitFor(5, TimeUnit.MINUTES);
+        deleteTree(dir);
+        final Map<String, String> result = resultLine != null ? parse(resultLine) : new LinkedHashMap<>();
+        result.putIfAbsent("contender", contender);
+        if (resultLine == null || !exited || process.exitValue() != 0)
+        {
+            if (!exited)
+            {
+                process.destroyForcibly();
+            }
+            result.put("verdict", "FAILED (exit " + (exited ? process.exitValue() : "timeout") + ")");
+            result.put("ok", "0");
+            result.put("problem", String.join(" | ", tail));
+        }
+        return result;
+    }
+
+    private static final Pattern FIELD = Pattern.compile("\"([^\"]+)\":(\"([^\"]*)\"|[^,}]*)");
+
+    /**
+     * Parses the flat JSON object a child prints.
+     *
+     * @param json the object.
+     * @return its fields as strings.
+     */
+    public static Map<String, String> parse(final String json)
+    {
+        final Map<String, String> map = new LinkedHashMap<>();
+        final Matcher m = FIELD.matcher(json);
+        while (m.find())
+        {
+            map.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
+        }
+        return map;
+    }
+
+    private static String toJson(final Map<String, String> fields)
+    {
+        final StringBuilder sb = new StringBuilder("{");
+        fields.forEach((k, v) -> sb.append('"').append(k).append("\":\"").append(v.replace("\"", "'"))
+            .append("\","));
+        sb.setLength(sb.length() - 1);
+        return sb.append('}').toString();
+    }
+
+    private static double dd(final Path dir) throws IOException, InterruptedException
+    {
+        Files.createDirectories(dir);
+        final Path file = dir.resolve("dd.bin");
+        final Process p = new ProcessBuilder("dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=512",
+            "conv=fdatasync").redirectErrorStream(true).start();
+        final String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Files.deleteIfExists(file);
+        final Matcher m = Pattern.compile("(\\d+) bytes .* copied, ([0-9.]+) s").matcher(text);
+        if (!m.find())
+        {
+            System.err.println("dd said: " + text);
+            return Double.NaN;
+        }
+        return Long.parseLong(m.group(1)) / Double.parseDouble(m.group(2)) / 1e6;
+    }
+
+    private static void deleteTree(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir))
+        {
+            for (final Path p : walk.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Copies a file, creating the target's directory.
+     *
+     * @param from the source.
+     * @param to   the target.
+     * @throws IOException on failure.
+     */
+    static void copy(final Path from, final Path to) throws IOException
+    {
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,265 @@
+package io.ringwal.peers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders the driver's results as Markdown tables (medians, spread, ratios to ringwal, verdicts) and the goal
+ * checks, and writes the latency plots.
+ */
+final class Report
+{
+    private Report()
+    {
+    }
+
+    static String render(final List<PeersMain.Cell> cells, final List<Map<String, String>> results,
+        final List<Double> ddRates, final int reps, final long durationMs, final long warmupMs, final String heap,
+        final String loadBefore, final String loadAfter, final double seconds, final Path out) throws IOException
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Runs: %d repetitions x %d ms measured (+%d ms warm-up), each in a " +
+            "fresh JVM (-Xms%s -Xmx%s -XX:+AlwaysPreTouch), contenders interleaved; %d cores; load average " +
+            "before [%s] after [%s]; took %.0f s.%n%n", reps, durationMs, warmupMs, heap, heap,
+            Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, seconds));
+        if (!ddRates.isEmpty())
+        {
+            sb.append(String.format(Locale.ROOT, "Disk ceiling (dd bs=1M count=512 conv=fdatasync): median " +
+                "%.0f MB/s, runs %s.%n%n", median(ddRates), fmtList(ddRates)));
+        }
+        for (final PeersMain.Cell cell : cells)
+        {
+            sb.append("### ").append(cell.name()).append(String.format(Locale.ROOT,
+                " (%d producer%s, %d B records, %s)%n%n", cell.producers(), cell.producers() > 1 ? "s" : "",
+                cell.size(), cell.rate() > 0 ? cell.rate() + " records/s offered" : "flat out"));
+            if (cell.rate() == 0)
+            {
+                throughputTable(sb, cell, results);
+            }
+            else
+            {
+                latencyTable(sb, cell, results, out);
+            }
+        }
+        goals(sb, results, ddRates);
+        return sb.toString();
+    }
+
+    private static List<Map<String, String>> of(final List<Map<String, String>> results, final String cell,
+        final String contender)
+    {
+        return results.stream().filter(r -> cell.equals(r.get("cell")) && contender.equals(r.get("contender")))
+            .toList();
+    }
+
+    private static boolean allOk(final List<Map<String, String>> runs)
+    {
+        return !runs.isEmpty() && runs.stream().allMatch(r -> "1".equals(r.get("ok")));
+    }
+
+    private static String verdict(final List<Map<String, String>> runs)
+    {
+        if (allOk(runs))
+        {
+            return "ok (" + runs.size() + "/" + runs.size() + ")";
+        }
+        final List<String> bad = runs.stream().filter(r -> !"1".equals(r.get("ok")))
+            .map(r -> r.getOrDefault("verdict", "?")).toList();
+        return "**" + bad.size() + "/" + runs.size() + " runs bad: " + String.join("; ", bad) + "**";
+    }
+
+    static double median(final List<Double> values)
+    {
+        final List<Double> v = values.stream().filter(d -> !d.isNaN()).sorted().toList();
+        if (v.isEmpty())
+        {
+            return Double.NaN;
+        }
+        final int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static List<Double> values(final List<Map<String, String>> runs, final String key)
+    {
+        final List<Double> list = new ArrayList<>();
+        for (final Map<String, String> r : runs)
+        {
+            final String v = r.get(key);
+            list.add(v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+        }
+        return list;
+    }
+
+    static double medianOf(final List<Map<String, String>> results, final String cell, final String contender,
+        final String key)
+    {
+        return median(values(of(results, cell, contender), key));
+    }
+
+    private static String spread(final List<Double> values)
+    {
+        final double m = median(values);
+        final double min = values.stream().filter(d -> !d.isNaN()).min(Double::compare).orElse(Double.NaN);
+        final double max = values.stream().filter(d -> !d.isNaN()).max(Double::compare).orElse(Double.NaN);
+        return String.format(Locale.ROOT, "-%.0f%% / +%.0f%%", 100 * (m - min) / m, 100 * (max - m) / m);
+    }
+
+    private static void throughputTable(final StringBuilder sb, final PeersMain.Cell cell,
+        final List<Map<String, String>> results)
+    {
+        final double ref = allOk(of(results, cell.name(), cell.reference())) ?
+            medianOf(results, cell.name(), cell.reference(), "recordsPerSec") : Double.NaN;
+        sb.append("| contender | median records/s | MB/s | spread (min / max vs median) | runs (records/s) | " +
+            cell.reference() + " ÷ this | read-back |\n|---|---:|---:|---:|---|---:|---|\n");
+        for (final String contender : cell.contenders())
+        {
+            final List<Map<String, String>> runs = of(results, cell.name(), contender);
+            final List<Double> rates = values(runs, "recordsPerSec");
+            final double m = median(rates);
+            final boolean ok = allOk(runs);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %s | %s |%n", contender,
+                ok ? String.format(Locale.ROOT, "%,.0f", m) : "(not ranked)", median(values(runs, "mbPerSec")),
+                spread(rates), fmtList(rates), ok && !Double.isNaN(ref) ? String.format(Locale.ROOT, "%.2f×", ref / m) :
+                "—", verdict(runs)));
+        }
+        sb.append('\n');
+    }
+
+    private static void latencyTable(final StringBuilder sb, final PeersMain.Cell cell,
+        final List<Map<String, String>> results, final Path out) throws IOException
+    {
+        sb.append("Latencies in µs, medians of the repetitions' percentiles. \"call\" is how long publish took; " +
+            "\"complete\" is from the intended send time until the record was durable (DURABLE) or in the " +
+            "file's pages (WRITTEN).\n\n");
+        sb.append("| contender | achieved records/s | complete = | call p50 | call p99 | call p99.9 | " +
+            "call p99.99 | complete p50 | complete p99 | complete p99.9 | complete p99.99 | complete max | " +
+            "read-back |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (final String contender : cell.contenders())
+        {
+            final List<Map<String, String>> runs = of(results, cell.name(), contender);
+            final String completion = runs.isEmpty() ? "?" : runs.get(0).getOrDefault("completion", "?");
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                contender, median(values(runs, "recordsPerSec")), completion,
+                us(runs, "callP50us"), us(runs, "callP99us"), us(runs, "callP999us"), us(runs, "callP9999us"),
+                us(runs, "completeP50us"), us(runs, "completeP99us"), us(runs, "completeP999us"),
+                us(runs, "completeP9999us"), us(runs, "completeMaxUs"), verdict(runs)));
+        }
+        sb.append('\n');
+        for (final String kind : List.of("completion", "call"))
+        {
+            final Path plotDir = out.resolve("plot").resolve(cell.name() + "-" + kind);
+            boolean any = false;
+            for (final String contender : cell.contenders())
+            {
+                final String key = kind.equals("call") ? "callP99us" : "completeP99us";
+                final List<Map<String, String>> runs = new ArrayList<>(of(results, cell.name(), contender));
+                runs.removeIf(r -> r.get(key) == null || r.get(key).isEmpty());
+                if (runs.isEmpty())
+                {
+                    continue;
+                }
+                runs.sort(Comparator.comparingDouble(r -> Double.parseDouble(r.get(key))));
+                final Path hgrm = Path.of(runs.get(runs.size() / 2).get("hgrm") + "-" + kind + ".hgrm");
+                if (Files.exists(hgrm))
+                {
+                    PeersMain.copy(hgrm, plotDir.resolve(contender + ".hgrm"));
+                    any = true;
+                }
+            }
+            if (any)
+            {
+                final Path svg = out.resolve("peers-" + cell.name() + "-" + kind + ".svg");
+                SvgPlot.write(plotDir, svg, cell.name() + ": " + (kind.equals("call") ? "publish call" :
+                    "publish → complete (from intended send time)") + " latency");
+                sb.append("Plot: `").append(svg.getFileName()).append("` (the repetition with the median p99).\n\n");
+            }
+        }
+    }
+
+    private static String us(final List<Map<String, String>> runs, final String key)
+    {
+        final double m = median(values(runs, key));
+        return Double.isNaN(m) ? "n/a" : m < 10 ? String.format(Locale.ROOT, "%.2f", m) :
+            String.format(Locale.ROOT, "%,.0f", m);
+    }
+
+    private static String fmtList(final List<Double> values)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final double v : values)
+        {
+            sb.append(sb.length() > 0 ? ", " : "").append(Double.isNaN(v) ? "n/a" :
+                v >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.0f", v));
+        }
+        return sb.toString();
+    }
+
+    private static void goals(final StringBuilder sb, final List<Map<String, String>> results,
+        final List<Double> ddRates)
+    {
+        sb.append("### Goals\n\n| goal | measured | verdict |\n|---|---:|---|\n");
+        ratioGoal(sb, results, "noforce-1p-64B", "ringwal-never", "chronicle", 4.0, "recordsPerSec");
+        ratioGoal(sb, results, "noforce-1p-64B", "ringwal-never", "naive-mmap", 1.5, "recordsPerSec");
+        ratioGoal(sb, results, "noforce-1p-1KiB", "ringwal-never", "chronicle", 3.0, "recordsPerSec");
+        ratioGoal(sb, results, "noforce-1p-1KiB", "ringwal-never", "plain-copy", 0.30, "mbPerSec");
+        ratioGoal(sb, results, "noforce-2p-64B", "ringwal-never", "chronicle", 4.0, "recordsPerSec");
+        ratioGoal(sb, results, "noforce-2p-1KiB", "ringwal-never", "chronicle", 4.0, "recordsPerSec");
+        ratioGoal(sb, results, "durable-1p-1KiB", "ringwal-every-batch", "group-commit", 0.80, "recordsPerSec");
+        ratioGoal(sb, results, "durable-1p-1KiB", "ringwal-every-batch", "chronicle-sync1000", 3.0,
+            "recordsPerSec");
+        if (!ddRates.isEmpty())
+        {
+            final double mb = medianOf(results, "durable-1p-1KiB", "ringwal-every-batch", "mbPerSec");
+            sb.append(String.format(Locale.ROOT, "| (info) durable-1p-1KiB ringwal-every-batch vs dd ceiling | " +
+                "%.0f of %.0f MB/s = %.0f%% | — |%n", mb, median(ddRates), 100 * mb / median(ddRates)));
+        }
+        limitGoal(sb, results, "latency-100k-1KiB", "ringwal-every-batch", "completeP99us", 2000);
+        limitGoal(sb, results, "latency-500k-64B", "ringwal-never", "callP999us", 1);
+        limitGoal(sb, results, "latency-500k-64B", "ringwal-never", "callP9999us", 10);
+        limitGoal(sb, results, "latency-500k-64B", "ringwal-never", "completeP999us", 100);
+        sb.append('\n');
+    }
+
+    private static void ratioGoal(final StringBuilder sb, final List<Map<String, String>> results,
+        final String cell, final String ringwal, final String peer, final double target, final String key)
+    {
+        final List<Map<String, String>> a = of(results, cell, ringwal);
+        final List<Map<String, String>> b = of(results, cell, peer);
+        final String goal = String.format(Locale.ROOT, "%s: %s ≥ %.2f× %s (%s)", cell, ringwal, target, peer,
+            key.equals("mbPerSec") ? "bytes/s" : "records/s");
+        if (a.isEmpty() || b.isEmpty())
+        {
+            sb.append("| ").append(goal).append(" | not run | — |\n");
+            return;
+        }
+        if (!allOk(a) || !allOk(b))
+        {
+            sb.append("| ").append(goal).append(" | a contender failed read-back | not ranked |\n");
+            return;
+        }
+        final double ratio = median(values(a, key)) / median(values(b, key));
+        sb.append(String.format(Locale.ROOT, "| %s | %.2f× | %s |%n", goal, ratio,
+            ratio >= target ? "met" : "**missed**"));
+    }
+
+    private static void limitGoal(final StringBuilder sb, final List<Map<String, String>> results,
+        final String cell, final String contender, final String key, final double limitUs)
+    {
+        final List<Map<String, String>> runs = of(results, cell, contender);
+        final String goal = String.format(Locale.ROOT, "%s: %s %s ≤ %s µs", cell, contender, key, limitUs);
+        if (runs.isEmpty())
+        {
+            sb.append("| ").append(goal).append(" | not run | — |\n");
+            return;
+        }
+        final double m = median(values(runs, key));
+        sb.append(String.format(Locale.ROOT, "| %s | %.2f µs | %s |%n", goal, m,
+            !allOk(runs) ? "read-back failed" : m <= limitUs ? "met" : "**missed**"));
+    }
+}

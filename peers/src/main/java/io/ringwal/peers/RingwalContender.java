@@ -1,0 +1,140 @@
+package io.ringwal.peers;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.DirectBuffer;
+
+import io.ringwal.disruptor.JournalPipeline;
+import io.ringwal.journal.ForcePolicy;
+import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.JournalReader;
+
+/**
+ * ringwal's Disruptor pipeline with one force policy, with the defaults a user gets (ring of 1,024 slots,
+ * multi-producer, 64 MiB segments preallocated with direct I/O and pretouched).
+ */
+public final class RingwalContender implements Contender
+{
+    /** The bounded policy used: force when 5 ms or 4 MiB are unforced. */
+    public static final ForcePolicy BOUNDED = ForcePolicy.bounded(5, TimeUnit.MILLISECONDS, 4L << 20);
+
+    private final String name;
+    private final ForcePolicy policy;
+    private JournalPipeline pipeline;
+    private AtomicLongArray lastSequence;
+    private int producers;
+
+    /**
+     * A ringwal contender.
+     *
+     * @param name   its name.
+     * @param policy its force policy.
+     */
+    public RingwalContender(final String name, final ForcePolicy policy)
+    {
+        this.name = name;
+        this.policy = policy;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public void open(final Path dir, final Workload workload)
+    {
+        producers = workload.producers();
+        lastSequence = new AtomicLongArray(producers);
+        for (int p = 0; p < producers; p++)
+        {
+            lastSequence.set(p, -1);
+        }
+        pipeline = JournalPipeline.builder(dir)
+            .journalConfig(JournalConfig.builder().forcePolicy(policy).build())
+            .maxRecordSize(workload.recordSize())
+            .build()
+            .start();
+    }
+
+    @Override
+    public long publish(final int producer, final byte[] payload)
+    {
+        final long sequence = pipeline.publish(payload, 0, payload.length);
+        lastSequence.lazySet(producer, sequence);
+        return sequence;
+    }
+
+    @Override
+    public Completion completion()
+    {
+        return policy.kind() == ForcePolicy.Kind.NEVER ? Completion.WRITTEN : Completion.DURABLE;
+    }
+
+    @Override
+    public long completedTicket(final int producer)
+    {
+        return policy.kind() == ForcePolicy.Kind.NEVER ? pipeline.writtenSequence() : pipeline.durableSequence();
+    }
+
+    @Override
+    public void awaitAll() throws InterruptedException
+    {
+        long last = -1;
+        for (int p = 0; p < producers; p++)
+        {
+            last = Math.max(last, lastSequence.get(p));
+        }
+        if (policy.kind() == ForcePolicy.Kind.NEVER)
+        {
+            while (pipeline.writtenSequence() < last)
+            {
+                LockSupport.parkNanos(10_000);
+            }
+        }
+        else
+        {
+            pipeline.awaitDurable(last);
+        }
+    }
+
+    @Override
+    public String counters()
+    {
+        return pipeline.counters().toString();
+    }
+
+    @Override
+    public void close()
+    {
+        pipeline.close();
+    }
+
+    @Override
+    public VerifyResult readBackAndVerify(final Path dir, final Workload workload, final long[] published)
+    {
+        final RecordChecker checker = new RecordChecker(workload.recordSize(), published);
+        final byte[] scratch = new byte[65536];
+        try (JournalReader reader = JournalReader.open(dir, 0))
+        {
+            while (reader.poll((final long sequence, final DirectBuffer buffer, final int offset, final int length) ->
+            {
+                final int n = Math.min(length, scratch.length);
+                buffer.getBytes(offset, scratch, 0, n);
+                checker.onRecord(scratch, 0, length);
+            }, 4096) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            checker.mangledFrame("reader: " + ex);
+        }
+        return checker.result();
+    }
+}

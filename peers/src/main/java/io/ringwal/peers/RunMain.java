@@ -1,0 +1,416 @@
+package io.ringwal.peers;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one contender through one workload in this JVM, reads its output back, and prints one line starting with
+ * {@value #RESULT_PREFIX} followed by a JSON object. The driver ({@link PeersMain}) forks one such JVM per
+ * (contender, workload, repetition).
+ *
+ * <pre>
+ * RunMain --contender NAME --dir DIR --producers P --size BYTES --duration-ms MS --warmup-ms MS
+ *         [--rate RECORDS_PER_S] [--max-records N] [--hgrm PREFIX]
+ * </pre>
+ */
+public final class RunMain
+{
+    /** The prefix of the result line on standard output. */
+    public static final String RESULT_PREFIX = "PEERS-RESULT ";
+
+    private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private RunMain()
+    {
+    }
+
+    /**
+     * Runs one contender and prints its result line; exits with 0 even when verification failed (the verdict
+     * is in the result), 2 on bad arguments, 1 if the run itself failed.
+     *
+     * @param args see the class comment.
+     */
+    public static void main(final String[] args)
+    {
+        final Args a = new Args(args);
+        try
+        {
+            final String line = run(a.get("contender", null), Path.of(a.get("dir", null)), new Workload(
+                Integer.parseInt(a.get("producers", "1")), Integer.parseInt(a.get("size", "64")),
+                Long.parseLong(a.get("duration-ms", "2000")), Long.parseLong(a.get("warmup-ms", "500")),
+                Long.parseLong(a.get("rate", "0")), Long.parseLong(a.get("max-records", "0"))),
+                a.optional("hgrm"));
+            System.out.println(RESULT_PREFIX + line);
+            System.out.flush();
+            System.exit(0);
+        }
+        catch (final Throwable ex)
+        {
+            ex.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Runs one contender through one workload and returns the result as JSON.
+     *
+     * @param name       the contender.
+     * @param dir        an empty directory (created if missing).
+     * @param workload   the workload.
+     * @param hgrmPrefix where to write the latency distributions ({@code PREFIX-call.hgrm},
+     *                   {@code PREFIX-completion.hgrm}), or null.
+     * @return the JSON result.
+     * @throws Exception if the run failed.
+     */
+    public static String run(final String name, final Path dir, final Workload workload, final String hgrmPrefix)
+        throws Exception
+    {
+        Files.createDirectories(dir);
+        final Contender contender = Contenders.create(name);
+        contender.open(dir, workload);
+        final int producers = workload.producers();
+        final Producer[] threads = new Producer[producers];
+        final CountDownLatch ready = new CountDownLatch(producers);
+        final CountDownLatch go = new CountDownLatch(1);
+        final long[] times = new long[1];
+        for (int p = 0; p < producers; p++)
+        {
+            threads[p] = new Producer(p, contender, workload, ready, go, times);
+            threads[p].start();
+        }
+        ready.await();
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        times[0] = start;
+        go.countDown();
+        for (final Producer t : threads)
+        {
+            t.join();
+        }
+        contender.awaitAll();
+        final long done = System.nanoTime();
+        final String counters = contender.counters();
+        contender.close();
+
+        final long warmupEnd = start + TimeUnit.MILLISECONDS.toNanos(workload.warmupMs());
+        final long[] published = new long[producers];
+        long total = 0;
+        long measured = 0;
+        final Histogram call = new Histogram(HIGHEST_NANOS, 3);
+        final Histogram completion = new Histogram(HIGHEST_NANOS, 3);
+        long failures = 0;
+        for (int p = 0; p < producers; p++)
+        {
+            final Producer t = threads[p];
+            if (t.failure != null)
+            {
+                failures++;
+                t.failure.printStackTrace();
+            }
+            published[p] = t.published;
+            total += t.published;
+            measured += t.published - Math.max(0, t.publishedAtWarmupEnd);
+            call.add(t.call);
+            completion.add(t.completion);
+        }
+        final long measureFrom = threads[0].publishedAtWarmupEnd >= 0 ? warmupEnd : start;
+        final double seconds = (done - measureFrom) / 1e9;
+        final VerifyResult verify = contender.readBackAndVerify(dir, workload, published);
+
+        if (hgrmPrefix != null && workload.isLatency())
+        {
+            writeHgrm(call, Path.of(hgrmPrefix + "-call.hgrm"));
+            if (completion.getTotalCount() > 0)
+            {
+                writeHgrm(completion, Path.of(hgrmPrefix + "-completion.hgrm"));
+            }
+        }
+
+        final StringBuilder json = new StringBuilder(512).append('{');
+        field(json, "contender", name);
+        field(json, "workload", workload.label());
+        field(json, "producers", producers);
+        field(json, "size", workload.recordSize());
+        field(json, "rate", workload.offeredRate());
+        field(json, "published", total);
+        field(json, "measured", measured);
+        field(json, "seconds", seconds);
+        field(json, "recordsPerSec", measured / seconds);
+        field(json, "mbPerSec", measured * (double)workload.recordSize() / seconds / 1e6);
+        field(json, "completion", contender.completion().name());
+        field(json, "producerFailures", failures);
+        field(json, "verdict", verify.verdict());
+        field(json, "ok", verify.ok() && failures == 0 ? 1 : 0);
+        field(json, "read", verify.read());
+        field(json, "missing", verify.missing());
+        field(json, "mangled", verify.mangled());
+        field(json, "outOfOrder", verify.outOfOrder());
+        field(json, "problem", verify.problem() == null ? "" : verify.problem());
+        latency(json, "call", call);
+        latency(json, "complete", completion);
+        field(json, "counters", counters);
+        json.setLength(json.length() - 1);
+        return json.append('}').toString();
+    }
+
+    private static void writeHgrm(final Histogram histogram, final Path file) throws java.io.IOException
+    {
+        try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "US-ASCII"))
+        {
+            histogram.outputPercentileDistribution(out, 5, 1000.0);
+        }
+    }
+
+    private static void latency(final StringBuilder json, final String prefix, final Histogram h)
+    {
+        field(json, prefix + "Count", h.getTotalCount());
+        if (h.getTotalCount() == 0)
+        {
+            return;
+        }
+        field(json, prefix + "P50us", h.getValueAtPercentile(50) / 1e3);
+        field(json, prefix + "P99us", h.getValueAtPercentile(99) / 1e3);
+        field(json, prefix + "P999us", h.getValueAtPercentile(99.9) / 1e3);
+        field(json, prefix + "P9999us", h.getValueAtPercentile(99.99) / 1e3);
+        field(json, prefix + "MaxUs", h.getMaxValue() / 1e3);
+    }
+
+    private static void field(final StringBuilder json, final String key, final Object value)
+    {
+        json.append('"').append(key).append("\":");
+        if (value instanceof String s)
+        {
+            json.append('"').append(s.replace("\\", "\\\\").replace("\"", "'").replace('\n', ' ')).append('"');
+        }
+        else if (value instanceof Double d)
+        {
+            json.append(String.format(Locale.ROOT, "%.3f", d));
+        }
+        else
+        {
+            json.append(value);
+        }
+        json.append(',');
+    }
+
+    /** One producer thread: flat out, or paced by intended send time. */
+    private static final class Producer extends Thread
+    {
+        private static final int PENDING = 1 << 20;
+
+        final Histogram call = new Histogram(HIGHEST_NANOS, 3);
+        final Histogram completion = new Histogram(HIGHEST_NANOS, 3);
+        long published;
+        long publishedAtWarmupEnd = -1;
+        Throwable failure;
+
+        private final int id;
+        private final Contender contender;
+        private final Workload workload;
+        private final CountDownLatch ready;
+        private final CountDownLatch go;
+        private final long[] times;
+        private final Payloads payloads;
+        private final byte[] payload;
+        private final long[] pendingTicket;
+        private final long[] pendingIntended;
+        private long head;
+        private long tail;
+        private long warmupEnd;
+
+        Producer(final int id, final Contender contender, final Workload workload, final CountDownLatch ready,
+            final CountDownLatch go, final long[] times)
+        {
+            super("producer-" + id);
+            this.id = id;
+            this.contender = contender;
+            this.workload = workload;
+            this.ready = ready;
+            this.go = go;
+            this.times = times;
+            this.payloads = new Payloads(id, workload.recordSize());
+            this.payload = new byte[workload.recordSize()];
+            final boolean track = workload.isLatency() && contender.completion() != Contender.Completion.UNKNOWN &&
+                !contender.completesOnReturn();
+            this.pendingTicket = track ? new long[PENDING] : null;
+            this.pendingIntended = track ? new long[PENDING] : null;
+        }
+
+        @Override
+        public void run()
+        {
+            long counter = 0;
+            try
+            {
+                ready.countDown();
+                go.await();
+                final long start = times[0];
+                warmupEnd = start + TimeUnit.MILLISECONDS.toNanos(workload.warmupMs());
+                final long end = warmupEnd + TimeUnit.MILLISECONDS.toNanos(workload.durationMs());
+                final long max = workload.maxRecords() > 0 ? workload.maxRecords() : Long.MAX_VALUE;
+                while (System.nanoTime() < start)
+                {
+                    Thread.onSpinWait();
+                }
+                if (!workload.isLatency())
+                {
+                    while (counter < max)
+                    {
+                        if ((counter & 63) == 0)
+                        {
+                            final long now = System.nanoTime();
+                            if (publishedAtWarmupEnd < 0 && now >= warmupEnd)
+                            {
+                                publishedAtWarmupEnd = counter;
+                            }
+                            if (now >= end)
+                            {
+                                break;
+                            }
+                        }
+                        payloads.fill(counter, payload);
+                        contender.publish(id, payload);
+                        counter++;
+                    }
+                }
+                else
+                {
+                    counter = paced(start, end, max);
+                }
+                published = counter;
+                contender.producerDone(id);
+                drain();
+            }
+            catch (final Throwable ex)
+            {
+                published = counter;
+                failure = ex;
+            }
+        }
+
+        private long paced(final long start, final long end, final long max)
+        {
+            final double interval = 1e9 * workload.producers() / workload.offeredRate();
+            final boolean onReturn = contender.completesOnReturn() &&
+                contender.completion() != Contender.Completion.UNKNOWN;
+            long counter = 0;
+            while (counter < max)
+            {
+                final long intended = start + (long)(counter * interval);
+                if (intended >= end)
+                {
+                    break;
+                }
+                while (System.nanoTime() < intended)
+                {
+                    poll();
+                }
+                payloads.fill(counter, payload);
+                final long t0 = System.nanoTime();
+                final long ticket = contender.publish(id, payload);
+                final long t1 = System.nanoTime();
+                final boolean measure = intended >= warmupEnd;
+                if (measure)
+                {
+                    if (publishedAtWarmupEnd < 0)
+                    {
+                        publishedAtWarmupEnd = counter;
+                    }
+                    call.recordValue(Math.min(t1 - t0, HIGHEST_NANOS));
+                    if (onReturn)
+                    {
+                        completion.recordValue(Math.min(t1 - intended, HIGHEST_NANOS));
+                    }
+                }
+                if (pendingTicket != null)
+                {
+                    while (tail - head == PENDING)
+                    {
+                        poll();
+                    }
+                    final int i = (int)(tail & (PENDING - 1));
+                    pendingTicket[i] = ticket;
+                    pendingIntended[i] = intended;
+                    tail++;
+                    poll();
+                }
+                counter++;
+            }
+            return counter;
+        }
+
+        private void poll()
+        {
+            if (head == tail)
+            {
+                return;
+            }
+            final long watermark = contender.completedTicket(id);
+            final long now = System.nanoTime();
+            while (head != tail)
+            {
+                final int i = (int)(head & (PENDING - 1));
+                if (pendingTicket[i] > watermark)
+                {
+                    break;
+                }
+                final long intended = pendingIntended[i];
+                if (intended >= warmupEnd)
+                {
+                    completion.recordValue(Math.min(now - intended, HIGHEST_NANOS));
+                }
+                head++;
+            }
+        }
+
+        private void drain()
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (head != tail && System.nanoTime() < deadline)
+            {
+                poll();
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** The {@code --key value} arguments. */
+    private static final class Args
+    {
+        private final java.util.Map<String, String> values = new java.util.HashMap<>();
+
+        Args(final String[] args)
+        {
+            for (int i = 0; i < args.length; i++)
+            {
+                if (!args[i].startsWith("--") || i + 1 >= args.length)
+                {
+                    System.err.println("bad argument " + args[i] + "; see the RunMain class comment");
+                    System.exit(2);
+                }
+                values.put(args[i].substring(2), args[++i]);
+            }
+        }
+
+        String optional(final String key)
+        {
+            return values.get(key);
+        }
+
+        String get(final String key, final String fallback)
+        {
+            final String v = values.getOrDefault(key, fallback);
+            if (v == null)
+            {
+                System.err.println("missing --" + key);
+                System.exit(2);
+            }
+            return v;
+        }
+    }
+}

@@ -84,6 +84,8 @@ final class JournalRecovery
     private final List<Path> removedFiles = new ArrayList<>();
     private final List<Path> droppedSegments = new ArrayList<>();
     private String repairedDamage;
+    private Path repairedFile;
+    private long repairedOffset;
 
     private JournalRecovery(final Path directory, final JournalConfig config)
     {
@@ -111,7 +113,12 @@ final class JournalRecovery
             }
             catch (final Damage damage)
             {
-                if (config.recoveryMode() == RecoveryMode.STRICT || repairedDamage != null)
+                // Segment headers are all checked before any frame is scanned, so a repair at a damaged header of a
+                // later segment can be followed by damage found in the frames of an earlier one: repair again, as
+                // long as each damage lies strictly before the one repaired last (each repair only shortens the
+                // journal, so this ends).
+                if (config.recoveryMode() == RecoveryMode.STRICT ||
+                    (repairedFile != null && !isBefore(damage, repairedFile, repairedOffset)))
                 {
                     throw new JournalCorruptedException(damage.file, damage.offset, damage.what +
                         (config.recoveryMode() == RecoveryMode.STRICT ?
@@ -178,7 +185,14 @@ final class JournalRecovery
         for (int i = 0; i < count; i++)
         {
             final Path file = segments.get(i);
-            bases[i] = SegmentFileNames.baseSequence(file);
+            try
+            {
+                bases[i] = SegmentFileNames.baseSequence(file);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new Damage(i, file, 0, ex.getMessage());
+            }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
             {
                 final UnsafeBuffer header = SegmentScanner.readHeader(channel, file);
@@ -293,6 +307,12 @@ final class JournalRecovery
             lastScan.endOffset(), lastScan.isClosed(), nextSequence);
     }
 
+    private static boolean isBefore(final Damage damage, final Path file, final long offset)
+    {
+        final int order = damage.file.getFileName().toString().compareTo(file.getFileName().toString());
+        return order < 0 || (order == 0 && damage.offset < offset);
+    }
+
     private void repair(final Damage damage) throws IOException
     {
         final List<Path> segments = new ArrayList<>();
@@ -339,7 +359,10 @@ final class JournalRecovery
             }
         }
         Directories.force(directory);
-        repairedDamage = damage.file + " offset " + damage.offset + ": " + damage.what;
+        final String repaired = damage.file + " offset " + damage.offset + ": " + damage.what;
+        repairedDamage = repairedDamage == null ? repaired : repaired + " (after repairing " + repairedDamage + ")";
+        repairedFile = damage.file;
+        repairedOffset = damage.offset;
         LOG.log(Level.WARNING, "REPAIR: truncated journal " + directory + " at " + repairedDamage +
             "; dropped segments " + droppedSegments);
     }

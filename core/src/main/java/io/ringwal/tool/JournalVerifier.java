@@ -118,10 +118,18 @@ public final class JournalVerifier
 
         final Tally tally = new Tally();
         final int count = segments.size();
-        final int last = count - 1;
+        // As recovery does, a trailing segment that was created but never given a header (all zero) does not count:
+        // recovery removes it and the segment before it is then the last one.
+        int last = count - 1;
+        while (last > 0 && isHeaderlessAndZero(segments.get(last)))
+        {
+            tally.tornTail = new VerifyReport.TornTail(segments.get(last), 0, 0, "segment created but never given " +
+                "a header; recovery removes it");
+            last--;
+        }
         long previousBase = SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT;
         SegmentScan previousScan = null;
-        for (int i = 0; i < count && tally.damage == null; i++)
+        for (int i = 0; i <= last && tally.damage == null; i++)
         {
             final Path file = segments.get(i);
             final long base;
@@ -252,6 +260,23 @@ public final class JournalVerifier
             return -1;
         }
         return segmentSize;
+    }
+
+    private static boolean isHeaderlessAndZero(final Path file) throws IOException
+    {
+        try
+        {
+            SegmentFileNames.baseSequence(file);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return false; // a name out of range is damage, reported in the scan
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final UnsafeBuffer header = SegmentScanner.readHeader(channel, file);
+            return (header == null || SegmentHeaderDescriptor.validate(header) != null) && isAllZero(channel);
+        }
     }
 
     private static boolean isAllZero(final FileChannel channel) throws IOException

@@ -397,6 +397,12 @@ public final class JournalReader implements AutoCloseable
                 final String name = entry.getFileName().toString();
                 if (SegmentFileNames.isSegmentFileName(name) && SegmentFileNames.baseSequence(entry) > expectedSequence)
                 {
+                    // The writer renames segments into place in order, so the missing one may have appeared after
+                    // the caller looked for it and before a later one was listed: it is a gap only if still absent.
+                    if (Files.exists(missing))
+                    {
+                        return;
+                    }
                     throw new JournalCorruptedException(missing, 0, "segment is missing: the previous segment ends " +
                         "before sequence " + expectedSequence + " but a later segment " + name + " exists");
                 }

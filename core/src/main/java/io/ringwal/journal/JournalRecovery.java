@@ -83,6 +83,8 @@ final class JournalRecovery
     private final List<Path> removedFiles = new ArrayList<>();
     private final List<Path> droppedSegments = new ArrayList<>();
     private String repairedDamage;
+    private Path repairedFile;
+    private long repairedOffset;
 
     private JournalRecovery(final Path directory, final JournalConfig config)
     {
@@ -110,7 +112,11 @@ final class JournalRecovery
             }
             catch (final Damage damage)
             {
-                if (config.recoveryMode() == RecoveryMode.STRICT || repairedDamage != null)
+                // The checks walk the journal in sequence order, so after a repair no earlier damage should turn up;
+                // if one does, repair again, but only while each damage lies strictly before the one repaired last
+                // (each repair only shortens the journal, so this ends).
+                if (config.recoveryMode() == RecoveryMode.STRICT ||
+                    (repairedFile != null && !isBefore(damage, repairedFile, repairedOffset)))
                 {
                     throw new JournalCorruptedException(damage.file, damage.offset, damage.what +
                         (config.recoveryMode() == RecoveryMode.STRICT ?
@@ -203,6 +209,12 @@ final class JournalRecovery
             lastScan.endOffset(), lastScan.isClosed(), nextSequence);
     }
 
+    private static boolean isBefore(final Damage damage, final Path file, final long offset)
+    {
+        final int order = damage.file.getFileName().toString().compareTo(file.getFileName().toString());
+        return order < 0 || (order == 0 && damage.offset < offset);
+    }
+
     private void repair(final Damage damage) throws IOException
     {
         final List<Path> segments = new ArrayList<>();
@@ -249,7 +261,10 @@ final class JournalRecovery
             }
         }
         Directories.force(directory);
-        repairedDamage = damage.file + " offset " + damage.offset + ": " + damage.what;
+        final String repaired = damage.file + " offset " + damage.offset + ": " + damage.what;
+        repairedDamage = repairedDamage == null ? repaired : repaired + " (after repairing " + repairedDamage + ")";
+        repairedFile = damage.file;
+        repairedOffset = damage.offset;
         LOG.log(Level.WARNING, "REPAIR: truncated journal " + directory + " at " + repairedDamage +
             "; dropped segments " + droppedSegments);
     }

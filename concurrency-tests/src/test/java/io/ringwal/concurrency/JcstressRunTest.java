@@ -1,0 +1,73 @@
+package io.ringwal.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the jcstress tests of this module in a child JVM (jcstress forks its own JVMs per test): in sanity mode
+ * in the default build (about 15 s on 2 cores: it proves the harness runs and the forbidden outcomes stay at 0
+ * over a few million samples), in quick mode under {@code -Ptorture}. The full run is
+ * {@code java -jar concurrency-tests/target/jcstress.jar} after {@code mvn package}.
+ */
+class JcstressRunTest
+{
+    @Test
+    void shouldNeverSeeAForbiddenOutcomeInSanityMode() throws Exception
+    {
+        run("sanity", 120);
+    }
+
+    @Test
+    @Tag("slow")
+    void shouldNeverSeeAForbiddenOutcomeInQuickMode() throws Exception
+    {
+        run("quick", 600);
+    }
+
+    private static void run(final String mode, final long timeoutSeconds) throws Exception
+    {
+        final Path results = Files.createDirectories(Path.of("target", "jcstress-" + mode)).toAbsolutePath();
+        final Path log = results.resolve("output.txt");
+        final String java = ProcessHandle.current().info().command().orElseGet(
+            () -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        final List<String> command = new ArrayList<>(List.of(java,
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), "org.openjdk.jcstress.Main",
+            "-t", "io\\.ringwal\\.concurrency\\..*Stress",
+            "-m", mode, "-v",
+            "-r", results.toString(),
+            "-jvmArgsPrepend", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"));
+        // jcstress writes its result blob into the working directory: keep it under target
+        final Process process = new ProcessBuilder(command).directory(results.toFile()).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("jcstress " + mode + " did not finish in " + timeoutSeconds + " s; see " + log);
+        }
+        final String output = read(log);
+        assertThat(process.exitValue()).as("jcstress exit code; output in %s:%n%s", log, output).isZero();
+        assertThat(output).as(log.toString())
+            .contains("[OK] io.ringwal.concurrency.FrameCommitStress")
+            .contains("[OK] io.ringwal.concurrency.DurableWatermarkStress")
+            .contains("Failed tests: No matches.")
+            .contains("Error tests: No matches.");
+        System.out.println("jcstress " + mode + ": " + output.lines()
+            .filter(line -> line.contains("Results:") && line.contains("planned")).reduce((a, b) -> b).orElse("?"));
+    }
+
+    private static String read(final Path file) throws IOException
+    {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+}

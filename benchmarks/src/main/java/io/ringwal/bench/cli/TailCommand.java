@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal tail /var/lib/app/journal --from 0        everything, then follow",
         "  ./ringwal tail /var/lib/app/journal --format json --limit 100",
         "",
-        "Exit codes: 0 stopped (Ctrl-C, interrupt or --limit), 1 a damaged record was reached or a read failed,",
+        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT; the summary is printed",
+        "first), 1 a damaged record was reached or a read failed,",
         "2 bad arguments: DIR missing, not a directory or without segment files, or --from below the first",
         "record kept."
     })
@@ -117,7 +118,6 @@ final class TailCommand implements Callable<Integer>, RecordHandler
         Runtime.getRuntime().addShutdownHook(hook);
         final long parkNanos = TimeUnit.MICROSECONDS.toNanos(idleParkMicros);
         String stopReason = "interrupted";
-        long next = -1;
         try (JournalReader reader = JournalReader.open(dir, from != null ? from : bases[bases.length - 1]))
         {
             if (from == null)
@@ -151,7 +151,11 @@ final class TailCommand implements Callable<Integer>, RecordHandler
                     LockSupport.parkNanos(this, parkNanos);
                 }
             }
-            next = reader.nextSequence();
+            out.flush();
+            // printed before the shutdown hook is released: the JVM halts as soon as the hook returns
+            err.println("ringwal tail: " + printed + " records printed, next sequence " + reader.nextSequence() +
+                ", stopped: " + (running ? stopReason : "signal"));
+            err.flush();
         }
         catch (final JournalCorruptedException ex)
         {
@@ -166,9 +170,6 @@ final class TailCommand implements Callable<Integer>, RecordHandler
             stopped.countDown();
             removeHook(hook);
         }
-        err.println("ringwal tail: " + printed + " records printed, next sequence " + next + ", stopped: " +
-            stopReason);
-        err.flush();
         return 0;
     }
 

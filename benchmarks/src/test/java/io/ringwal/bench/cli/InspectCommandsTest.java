@@ -109,7 +109,7 @@ class InspectCommandsTest
         final CliRun json = CliRun.run("dump", dir.toString(), "--from", "298", "--format", "json");
         final List<String> lines = json.out().lines().collect(Collectors.toList());
         assertThat(lines).hasSize(2);
-        @SuppressWarnings("unchecked") final Map<String, Object> last = (Map<String, Object>)MiniJson.parse(lines.get(1));
+        final Map<?, ?> last = (Map<?, ?>)MiniJson.parse(lines.get(1));
         assertThat(last.get("sequence")).isEqualTo(299.0);
         assertThat(last.get("length")).isEqualTo(10.0);
         assertThat(new String(Base64.getDecoder().decode((String)last.get("payload")), StandardCharsets.US_ASCII))

@@ -1,7 +1,7 @@
 package io.ringwal.bench.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,18 +10,32 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.ProducerType;
 
 import io.ringwal.bench.load.DirectWriterTarget;
-import io.ringwal.bench.load.JournalVerifier;
+import io.ringwal.bench.load.DurableLog;
+import io.ringwal.bench.load.ForceTimes;
 import io.ringwal.bench.load.LoadGenerator;
-import io.ringwal.bench.load.LoadProgress;
 import io.ringwal.bench.load.LoadReport;
 import io.ringwal.bench.load.LoadResult;
 import io.ringwal.bench.load.LoadTarget;
+import io.ringwal.bench.load.PipelineTarget;
 import io.ringwal.bench.load.ProgressReporter;
+import io.ringwal.bench.load.ReadBackVerifier;
 import io.ringwal.bench.load.RecordSizes;
 import io.ringwal.bench.load.VerifyResult;
+import io.ringwal.disruptor.Framing;
+import io.ringwal.disruptor.JournalPipeline;
+import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.segment.PreallocationMode;
@@ -30,61 +44,152 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ringwal load}: appends records from one producer thread, prints progress every second, reports
- * throughput, latency percentiles, forces, GC and CPU, then reads the journal back and verifies it.
+ * {@code ringwal load}: producers publish records through the Disruptor pipeline (or, with {@code --target writer},
+ * one thread drives the journal writer directly); prints progress every second, reports throughput, latency
+ * percentiles, forces, GC and threads, then verifies the journal and reads every record back.
  */
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Append records from one thread, report throughput and latency, then read every record back to verify.",
-        "One producer thread drives the journal writer directly (the Disruptor pipeline is not wired in yet).",
-        "Reports records/s, MB/s, append and append->durable latency percentiles (HdrHistogram), forces, GC, CPU."
+        "Publish records from producer threads through the Disruptor pipeline into a journal, print progress",
+        "every second, report throughput and latency (HdrHistogram), then verify the journal (JournalVerifier)",
+        "and read every record back, checking each producer's records come back complete and in order."
     },
     footer = {
         "",
         "Examples:",
-        "  ./ringwal load                                   30 s, 256 B records, force every batch of 64",
-        "  ./ringwal load --duration 10 --record-size 64-4096 --batch 16",
-        "  ./ringwal load --records 2000000 --record-size 1024 --force-policy never",
-        "  ./ringwal load --rate 50000 --duration 20 --force-policy bounded:10ms:1048576",
-        "  ./ringwal load --dir /data/wal-test --keep --json > result.json",
+        "  ./ringwal load                                   20 s, 1 producer, 256 B records, force every batch",
+        "  ./ringwal load --producers 2 --duration 10",
+        "  ./ringwal load --rate 50000 --duration 20        latency from intended send times",
+        "  ./ringwal load --records 2000000 --record-size 64-4096 --force-policy never",
+        "  ./ringwal load --force-policy bounded:10ms:1048576 --wait-strategy lite-timeout",
+        "  ./ringwal load --target writer --batch 64        the old path: the producer drives JournalWriter",
+        "  ./ringwal load --dir /data/wal-test --keep --json --hgrm hist > result.json",
         "",
+        "Wait strategies (how the writer thread waits for records): lite-timeout (default; wakes to force when a",
+        "bounded policy's time is due), blocking, sleeping, yielding, busy-spin. On 2 cores use lite-timeout,",
+        "blocking or sleeping: yielding and busy-spin keep the writer on a core and starve producers and the",
+        "allocator; with a bounded policy only lite-timeout keeps the time bound when records stop coming.",
+        "",
+        "Latency: publish = the publish call; ->durable = until the durable advance (a force) covering the record,",
+        "timestamped on the writer thread. With --rate both count from each record's intended send time.",
         "Run it on the disk you care about (--dir); tmpfs has no real forces.",
         "Exit codes: 0 verified, 1 run or verification failed, 2 bad arguments."
     })
 final class LoadCommand implements Callable<Integer>
 {
+    /** Which journal front end the producers drive. */
+    enum Target
+    {
+        /** The Disruptor pipeline. */
+        pipeline,
+        /** The core JournalWriter, driven by the one producer. */
+        writer
+    }
+
+    /** The writer thread's wait strategy. */
+    enum Wait
+    {
+        /** LiteTimeoutBlockingWaitStrategy with the pipeline's idle timeout. */
+        LITE_TIMEOUT("lite-timeout"),
+        /** BlockingWaitStrategy. */
+        BLOCKING("blocking"),
+        /** SleepingWaitStrategy. */
+        SLEEPING("sleeping"),
+        /** YieldingWaitStrategy. */
+        YIELDING("yielding"),
+        /** BusySpinWaitStrategy. */
+        BUSY_SPIN("busy-spin");
+
+        private final String text;
+
+        Wait(final String text)
+        {
+            this.text = text;
+        }
+
+        @Override
+        public String toString()
+        {
+            return text;
+        }
+
+        static Wait parse(final String value)
+        {
+            for (final Wait wait : values())
+            {
+                if (wait.text.equalsIgnoreCase(value.trim()))
+                {
+                    return wait;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a wait strategy (lite-timeout, " +
+                "blocking, sleeping, yielding, busy-spin)");
+        }
+    }
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--target", paramLabel = "pipeline|writer", defaultValue = "pipeline",
+        description = "pipeline: producers publish through JournalPipeline; writer: one producer drives " +
+            "JournalWriter directly (default: ${DEFAULT-VALUE}).")
+    private Target target;
+
+    @Option(names = "--producers", paramLabel = "N", defaultValue = "1",
+        description = "Producer threads (default: ${DEFAULT-VALUE}).")
+    private int producers;
+
     @Option(names = "--records", paramLabel = "N",
-        description = "Stop after N records (instead of --duration).")
+        description = "Stop after N records in total (instead of --duration).")
     private Long records;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
-        description = "Stop after this many seconds (default: 30 unless --records is given).")
+        description = "Stop after this many seconds (default: 20 unless --records is given).")
     private Double duration;
 
     @Option(names = "--record-size", paramLabel = "BYTES|MIN-MAX", defaultValue = "256",
         converter = Converters.Sizes.class,
-        description = "Payload size, fixed or uniformly random in MIN-MAX (default: ${DEFAULT-VALUE}).")
+        description = "Payload size, fixed or uniformly random in MIN-MAX, at least 8 (default: ${DEFAULT-VALUE}).")
     private RecordSizes sizes;
+
+    @Option(names = "--rate", paramLabel = "RECORDS_PER_S", defaultValue = "0",
+        description = "Offered rate over all producers; 0 = unbounded. With a rate, latency counts from each " +
+            "record's intended send time (coordinated omission) (default: ${DEFAULT-VALUE}).")
+    private long rate;
 
     @Option(names = "--force-policy", paramLabel = "POLICY", defaultValue = "every-batch",
         converter = Converters.Policy.class,
         description = "every-batch | never | bounded:<ms>ms:<bytes> (default: ${DEFAULT-VALUE}).")
     private ForcePolicy forcePolicy;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-        description = "Records per batch (endOfBatch, where forces happen) (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
     @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "64MiB",
         converter = Converters.ByteSize.class,
         description = "Segment file size, a power of two from 64KiB to 1GiB (default: ${DEFAULT-VALUE}).")
     private int segmentSize;
+
+    @Option(names = "--ring-size", paramLabel = "N", defaultValue = "" + JournalPipelineBuilder.DEFAULT_RING_SIZE,
+        description = "Ring slots, a power of two (pipeline) (default: ${DEFAULT-VALUE}).")
+    private int ringSize;
+
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "lite-timeout",
+        converter = WaitConverter.class,
+        description = "lite-timeout | blocking | sleeping | yielding | busy-spin (pipeline) (default: " +
+            "${DEFAULT-VALUE}).")
+    private Wait waitStrategy;
+
+    @Option(names = "--framing", paramLabel = "writer|producer", defaultValue = "writer",
+        converter = FramingConverter.class,
+        description = "Where frames (header, CRC32C) are built: on the writer thread or by each producer in its " +
+            "ring slot (pipeline) (default: ${DEFAULT-VALUE}).")
+    private Framing framing;
+
+    @Option(names = "--batch", paramLabel = "N",
+        description = "pipeline: largest batch the writer takes before it ends the batch (default 1024); " +
+            "writer: records per batch (default 64).")
+    private Integer batch;
 
     @Option(names = "--preallocation", paramLabel = "MODE", defaultValue = "direct",
         description = "How segments get their blocks: direct | buffered | sparse (default: ${DEFAULT-VALUE}).")
@@ -98,57 +203,90 @@ final class LoadCommand implements Callable<Integer>
     @Option(names = "--keep", description = "Keep the default journal directory after the run.")
     private boolean keep;
 
-    @Option(names = "--rate", paramLabel = "RECORDS_PER_S", defaultValue = "0",
-        description = "Target rate; 0 = as fast as possible. With a rate, latency counts from each record's " +
-            "intended send time (coordinated omission). (default: ${DEFAULT-VALUE})")
-    private long rate;
-
     @Option(names = "--json", description = "Print the report as one JSON object on stdout (progress on stderr).")
     private boolean json;
 
+    @Option(names = "--hgrm", paramLabel = "DIR",
+        description = "Write the publish, publish->durable and force-time histograms into DIR " +
+            "(HdrHistogram percentile distributions, microseconds).")
+    private Path hgrm;
+
+    /** picocli converter for {@link Wait}. */
+    static final class WaitConverter implements CommandLine.ITypeConverter<Wait>
+    {
+        @Override
+        public Wait convert(final String value)
+        {
+            return Wait.parse(value);
+        }
+    }
+
+    /** picocli converter for {@link Framing}. */
+    static final class FramingConverter implements CommandLine.ITypeConverter<Framing>
+    {
+        @Override
+        public Framing convert(final String value)
+        {
+            for (final Framing framing : Framing.values())
+            {
+                if (framing.name().equalsIgnoreCase(value.trim()))
+                {
+                    return framing;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a framing (writer, producer)");
+        }
+    }
+
     @Override
-    public Integer call()
+    public Integer call() throws IOException
     {
         validate();
+        final PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        final PrintWriter stdout = spec.commandLine().getOut();
         final long maxRecords = records != null ? records : Long.MAX_VALUE;
-        final double seconds = duration != null ? duration : (records != null ? 0 : 30);
+        final double seconds = duration != null ? duration : (records != null ? 0 : 20);
         final long durationNanos = seconds > 0 ? (long)(seconds * 1e9) : Long.MAX_VALUE;
-        final JournalConfig config;
-        try
-        {
-            final JournalConfig.Builder builder = JournalConfig.builder()
-                .segmentSize(segmentSize)
-                .forcePolicy(forcePolicy)
-                .preallocationMode(preallocation);
-            if (sizes.max() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
-            {
-                builder.maxRecordSize(sizes.max());
-            }
-            config = builder.build();
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage(), ex);
-        }
+        final int batchSize = batch != null ? batch :
+            (target == Target.pipeline ? JournalPipelineBuilder.DEFAULT_MAX_BATCH_SIZE : 64);
+        final ForceTimes forceTimes = new ForceTimes();
+        final JournalConfig config = journalConfig(forceTimes);
 
         final boolean defaultDir = dir == null;
         final Path directory = defaultDir ? freshDirectory() : dir;
-        final PrintStream out = json ? System.err : System.out;
-        final String settings = "records=" + (records != null ? records : "-") + " duration=" +
-            (durationNanos == Long.MAX_VALUE ? "-" : seconds + "s") + " record-size=" + sizes + " force-policy=" +
-            forcePolicy + " batch=" + batch + " segment-size=" + segmentSize + " preallocation=" + preallocation +
-            " rate=" + (rate == 0 ? "unbounded" : rate + "/s");
+        final StringBuilder settings = new StringBuilder(256);
+        settings.append("target=").append(target).append(" producers=").append(producers)
+            .append(" records=").append(records != null ? records : "-")
+            .append(" duration=").append(durationNanos == Long.MAX_VALUE ? "-" : seconds + "s")
+            .append(" record-size=").append(sizes).append(" rate=").append(rate == 0 ? "unbounded" : rate + "/s")
+            .append(" force-policy=").append(forcePolicy).append(" segment-size=").append(segmentSize)
+            .append(" preallocation=").append(preallocation);
+        if (target == Target.pipeline)
+        {
+            settings.append(" ring-size=").append(ringSize).append(" wait-strategy=").append(waitStrategy)
+                .append(" framing=").append(framing.name().toLowerCase(java.util.Locale.ROOT))
+                .append(" max-batch=").append(batchSize)
+                .append(" producer-type=").append(producers == 1 ? "single" : "multi");
+        }
+        else
+        {
+            settings.append(" batch=").append(batchSize);
+        }
         out.println("ringwal load: journal " + directory.toAbsolutePath());
         out.println("ringwal load: " + settings);
 
+        final DurableLog durableLog = new DurableLog(DurableLog.DEFAULT_CAPACITY);
         final LoadResult result;
-        final LoadProgress progress = new LoadProgress();
-        try (LoadTarget target = new DirectWriterTarget(directory, config))
+        try (LoadTarget loadTarget = newTarget(directory, config, durableLog, forceTimes, batchSize))
         {
-            final ProgressReporter reporter = new ProgressReporter(progress, out);
+            loadTarget.start();
+            final LoadGenerator generator = new LoadGenerator(loadTarget, sizes, producers, maxRecords,
+                durationNanos, batchSize, rate, durableLog, forceTimes);
+            final ProgressReporter reporter = new ProgressReporter(generator.producers(), loadTarget,
+                loadTarget.nextSequence(), out);
             try
             {
-                result = new LoadGenerator(target, sizes, maxRecords, durationNanos, batch, rate, progress).run();
+                result = generator.run(rate);
             }
             finally
             {
@@ -156,16 +294,22 @@ final class LoadCommand implements Callable<Integer>
             }
         }
 
-        out.println("ringwal load: verifying (reading every record back) ...");
-        final VerifyResult verify = new JournalVerifier().verify(directory, result.firstSequence, result.records,
-            sizes.min(), sizes.max());
+        out.println("ringwal load: verifying (JournalVerifier, then reading every record back) ...");
+        final VerifyResult verify = new ReadBackVerifier().verify(directory, result.firstSequence,
+            result.publishedPerProducer, sizes.min(), sizes.max());
         if (json)
         {
-            System.out.println(LoadReport.json(directory.toAbsolutePath().toString(), settings, result, verify));
+            stdout.println(LoadReport.json(directory.toAbsolutePath().toString(), target.name(),
+                settings.toString(), result, verify));
         }
         else
         {
-            System.out.print(LoadReport.text(settings, result, verify));
+            stdout.print(LoadReport.text(settings.toString(), result, verify));
+        }
+        if (hgrm != null)
+        {
+            final List<Path> files = LoadReport.writeHistograms(hgrm, result);
+            out.println("ringwal load: histograms written: " + files);
         }
 
         if (verify.ok() && defaultDir && !keep)
@@ -177,7 +321,82 @@ final class LoadCommand implements Callable<Integer>
         {
             out.println("ringwal load: journal kept in " + directory.toAbsolutePath());
         }
+        out.flush();
+        stdout.flush();
         return verify.ok() ? 0 : RingwalCommand.EXIT_FAILED;
+    }
+
+    private JournalConfig journalConfig(final ForceTimes forceTimes)
+    {
+        try
+        {
+            final JournalConfig.Builder builder = JournalConfig.builder()
+                .segmentSize(segmentSize)
+                .forcePolicy(forcePolicy)
+                .preallocationMode(preallocation)
+                .forceObserver(forceTimes);
+            if (sizes.max() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
+            {
+                builder.maxRecordSize(sizes.max());
+            }
+            return builder.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage(), ex);
+        }
+    }
+
+    private LoadTarget newTarget(
+        final Path directory,
+        final JournalConfig config,
+        final DurableLog durableLog,
+        final ForceTimes forceTimes,
+        final int batchSize)
+    {
+        if (target == Target.writer)
+        {
+            return new DirectWriterTarget(directory, config, durableLog);
+        }
+        final JournalPipelineBuilder builder = JournalPipeline.builder(directory)
+            .journalConfig(config)
+            .ringSize(ringSize)
+            .producerType(producers == 1 ? ProducerType.SINGLE : ProducerType.MULTI)
+            .maxRecordSize(Math.max(sizes.max(), 8))
+            .maxBatchSize(batchSize)
+            .framing(framing)
+            .durabilityListener(durableLog);
+        final WaitStrategy strategy = waitStrategy(waitStrategy);
+        if (strategy != null)
+        {
+            builder.waitStrategy(strategy);
+        }
+        try
+        {
+            return new PipelineTarget(builder.build(), forceTimes);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage(), ex);
+        }
+    }
+
+    private static WaitStrategy waitStrategy(final Wait wait)
+    {
+        switch (wait)
+        {
+            case BLOCKING:
+                return new BlockingWaitStrategy();
+            case SLEEPING:
+                return new SleepingWaitStrategy();
+            case YIELDING:
+                return new YieldingWaitStrategy();
+            case BUSY_SPIN:
+                return new BusySpinWaitStrategy();
+            case LITE_TIMEOUT:
+            default:
+                return null; // the pipeline's default: LiteTimeoutBlockingWaitStrategy with its idle timeout
+        }
     }
 
     private void validate()
@@ -191,17 +410,36 @@ final class LoadCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(cmd, "--records=" + records + " must be positive");
         }
-        if (duration != null && !(duration > 0))
+        if (duration != null && !(duration > 0 && duration < TimeUnit.DAYS.toSeconds(365)))
         {
-            throw new CommandLine.ParameterException(cmd, "--duration=" + duration + " must be positive");
+            throw new CommandLine.ParameterException(cmd, "--duration=" + duration + " must be positive (seconds)");
         }
-        if (batch < 1)
+        if (producers < 1 || producers > 1024)
+        {
+            throw new CommandLine.ParameterException(cmd, "--producers=" + producers + " must be 1..1024");
+        }
+        if (target == Target.writer && producers != 1)
+        {
+            throw new CommandLine.ParameterException(cmd, "--target writer runs exactly one producer (the " +
+                "producer is the writer); use --target pipeline for --producers " + producers);
+        }
+        if (batch != null && batch < 1)
         {
             throw new CommandLine.ParameterException(cmd, "--batch=" + batch + " must be at least 1");
         }
         if (rate < 0)
         {
             throw new CommandLine.ParameterException(cmd, "--rate=" + rate + " must not be negative");
+        }
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
+        {
+            throw new CommandLine.ParameterException(cmd, "--ring-size=" + ringSize + " must be a power of two, " +
+                "at least 2");
+        }
+        if (sizes.min() < 8)
+        {
+            throw new CommandLine.ParameterException(cmd, "--record-size " + sizes + " is below 8 bytes: every " +
+                "record carries an 8-byte producer stamp");
         }
         if (sizes.max() > JournalConfig.maxPayloadFor(segmentSize))
         {
@@ -211,6 +449,10 @@ final class LoadCommand implements Callable<Integer>
         if (dir != null && Files.exists(dir) && !Files.isDirectory(dir))
         {
             throw new CommandLine.ParameterException(cmd, "--dir " + dir + " exists and is not a directory");
+        }
+        if (hgrm != null && Files.exists(hgrm) && !Files.isDirectory(hgrm))
+        {
+            throw new CommandLine.ParameterException(cmd, "--hgrm " + hgrm + " exists and is not a directory");
         }
     }
 
@@ -253,7 +495,7 @@ final class LoadCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            System.err.println("ringwal: could not delete " + directory + ": " + ex);
+            System.err.println("ringwal load: could not delete " + directory + ": " + ex);
         }
     }
 }

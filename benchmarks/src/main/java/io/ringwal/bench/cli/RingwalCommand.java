@@ -3,6 +3,7 @@ package io.ringwal.bench.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 
+import io.ringwal.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,9 +17,12 @@ import picocli.CommandLine.Command;
     name = "ringwal",
     mixinStandardHelpOptions = true,
     version = "ringwal 0.1.0-SNAPSHOT",
-    description = "ringwal: a memory-mapped, CRC-framed journal. Load generator and benchmarks.",
+    description = "ringwal: a memory-mapped, CRC-framed journal. Load generator, inspection tools and benchmarks.",
     subcommands = {
         LoadCommand.class,
+        VerifyCommand.class,
+        DumpCommand.class,
+        TailCommand.class,
         JmhCommand.class,
         ForceCostCommand.class,
         SeekRecoveryCommand.class,
@@ -27,13 +31,17 @@ import picocli.CommandLine.Command;
     footer = {
         "",
         "Examples:",
-        "  ./ringwal load                 30 s of 256 B records, forced every 64",
-        "  ./ringwal load --records 1000000 --record-size 1024 --force-policy never",
+        "  ./ringwal load                 20 s, 1 producer, 256 B records through the pipeline, forced every batch",
+        "  ./ringwal load --producers 2 --records 1000000 --record-size 1024 --force-policy never",
+        "  ./ringwal verify DIR           check a journal (read-only)",
+        "  ./ringwal dump DIR --limit 10  print records",
+        "  ./ringwal tail DIR             follow a journal being written",
         "  ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s 'Append|PlainMappedCopy'",
         "  ./ringwal force-cost",
         "  ./ringwal seek-recovery",
         "",
-        "Exit codes: 0 success, 1 run or verification failed, 2 bad arguments.",
+        "Exit codes: 0 success, 1 run failed, journal damaged or not verified, 2 bad arguments (including a",
+        "missing directory or one that holds no journal).",
         "JVM options: RINGWAL_JAVA_OPTS (e.g. -Dringwal.verbose=true to see the journal's INFO log)."
     })
 public final class RingwalCommand implements Runnable
@@ -86,16 +94,35 @@ public final class RingwalCommand implements Runnable
      */
     public static int execute(final String... args)
     {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The configured command line: bad arguments print one line and give {@link #EXIT_USAGE}; a journal error
+     * prints its message in one line and gives {@link #EXIT_FAILED}. Set its out/err writers to capture output.
+     *
+     * @return a new command line.
+     */
+    public static CommandLine commandLine()
+    {
         final CommandLine commandLine = new CommandLine(new RingwalCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(RingwalCommand::onBadArguments);
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {
-            cmd.getErr().println(cmd.getCommandName() + ": failed: " + ex);
+            final String name = cmd.getCommandSpec().qualifiedName();
+            if (ex instanceof JournalException)
+            {
+                cmd.getErr().println(name + ": " + ex.getMessage());
+            }
+            else
+            {
+                cmd.getErr().println(name + ": failed: " + ex);
+            }
             cmd.getErr().flush();
             return EXIT_FAILED;
         });
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     private static int onBadArguments(final CommandLine.ParameterException ex, final String[] args)

@@ -21,12 +21,14 @@ public final class CounterSnapshot
     public long forcedBytes;
     /** Segment rotations. */
     public long rotations;
-    /** Time spent rotating, ns. */
+    /** Time spent rotating, ns, or -1 when the target does not report it. */
     public long rotationNanos;
     /** Times the writer waited for the allocator. */
     public long allocatorWaits;
     /** Time waited for the allocator, ns. */
     public long allocatorWaitNanos;
+    /** Times a publish found the ring full (pipeline only). */
+    public long ringFull;
 
     /**
      * Copies the counters.
@@ -46,6 +48,7 @@ public final class CounterSnapshot
         rotationNanos = counters.rotationNanos();
         allocatorWaits = counters.allocatorWaits();
         allocatorWaitNanos = counters.allocatorWaitNanos();
+        ringFull = 0;
         return this;
     }
 
@@ -67,6 +70,7 @@ public final class CounterSnapshot
         rotationNanos = other.rotationNanos;
         allocatorWaits = other.allocatorWaits;
         allocatorWaitNanos = other.allocatorWaitNanos;
+        ringFull = other.ringFull;
         return this;
     }
 
@@ -86,9 +90,10 @@ public final class CounterSnapshot
         forceNanos = end.forceNanos - start.forceNanos;
         forcedBytes = end.forcedBytes - start.forcedBytes;
         rotations = end.rotations - start.rotations;
-        rotationNanos = end.rotationNanos - start.rotationNanos;
+        rotationNanos = end.rotationNanos < 0 ? -1 : end.rotationNanos - start.rotationNanos;
         allocatorWaits = end.allocatorWaits - start.allocatorWaits;
         allocatorWaitNanos = end.allocatorWaitNanos - start.allocatorWaitNanos;
+        ringFull = end.ringFull - start.ringFull;
         return this;
     }
 
@@ -98,6 +103,6 @@ public final class CounterSnapshot
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
             " forceMs=" + forceNanos / 1_000_000 + " forcedBytes=" + forcedBytes + " rotations=" + rotations +
             " rotationMs=" + rotationNanos / 1_000_000 + " allocatorWaits=" + allocatorWaits +
-            " allocatorWaitMs=" + allocatorWaitNanos / 1_000_000;
+            " allocatorWaitMs=" + allocatorWaitNanos / 1_000_000 + " ringFull=" + ringFull;
     }
 }

@@ -5,58 +5,92 @@ import java.nio.file.Path;
 import org.agrona.DirectBuffer;
 
 import io.ringwal.journal.JournalConfig;
-import io.ringwal.journal.JournalCounters;
 import io.ringwal.journal.JournalWriter;
 
 /**
- * A {@link LoadTarget} that drives the core {@link JournalWriter} directly on the producer thread: the producer
- * is the writer. No ring buffer, no hand-off; the journal's allocator thread prepares segments in the background.
+ * A {@link LoadTarget} that drives the core {@link JournalWriter} directly on the one producer thread: the
+ * producer is the writer. No ring buffer, no hand-off; the journal's allocator thread prepares segments in the
+ * background. The producer reports each durable advance (after a batch's force, a rotation's force, the final
+ * force) to the {@link DurableLog} itself, right after the call that made it.
  */
 public final class DirectWriterTarget implements LoadTarget
 {
-    private final JournalWriter writer;
-    private final JournalCounters counters;
+    private final Path directory;
+    private final JournalConfig config;
+    private final DurableLog durableLog;
+    private JournalWriter writer;
 
     /**
-     * Opens (creating) the journal.
+     * Creates the target; {@link #start()} opens the journal.
      *
-     * @param directory the journal directory.
-     * @param config    the configuration.
+     * @param directory  the journal directory.
+     * @param config     the configuration.
+     * @param durableLog told of every durable advance.
      */
-    public DirectWriterTarget(final Path directory, final JournalConfig config)
+    public DirectWriterTarget(final Path directory, final JournalConfig config, final DurableLog durableLog)
     {
-        this.writer = JournalWriter.open(directory, config);
-        this.counters = writer.counters();
+        this.directory = directory;
+        this.config = config;
+        this.durableLog = durableLog;
     }
 
     @Override
-    public long append(final DirectBuffer source, final int offset, final int length)
+    public int maxProducers()
     {
-        return writer.append(source, offset, length);
+        return 1;
+    }
+
+    @Override
+    public boolean producerBatches()
+    {
+        return true;
+    }
+
+    @Override
+    public void start()
+    {
+        writer = JournalWriter.open(directory, config);
+    }
+
+    @Override
+    public long publish(final DirectBuffer source, final int offset, final int length)
+    {
+        final long sequence = writer.append(source, offset, length);
+        durableLog.onDurable(writer.durableSequence());
+        return sequence;
     }
 
     @Override
     public void endOfBatch()
     {
         writer.endOfBatch();
+        durableLog.onDurable(writer.durableSequence());
     }
 
     @Override
-    public void forceAll()
+    public void finish()
     {
         writer.force();
-    }
-
-    @Override
-    public long durableSequence()
-    {
-        return writer.durableSequence();
+        durableLog.onDurable(writer.durableSequence());
     }
 
     @Override
     public long nextSequence()
     {
         return writer.nextSequence();
+    }
+
+    @Override
+    public long writtenSequence()
+    {
+        final JournalWriter w = writer;
+        return w != null ? w.writtenSequence() : -1;
+    }
+
+    @Override
+    public int ringSize()
+    {
+        return 0;
     }
 
     @Override
@@ -68,28 +102,27 @@ public final class DirectWriterTarget implements LoadTarget
     @Override
     public Path directory()
     {
-        return writer.directory();
+        return directory;
     }
 
     @Override
     public String threadsDescription()
     {
-        return "1 producer (is the writer), 1 segment allocator";
+        return "the producer is the writer, 1 segment allocator";
     }
 
-    /**
-     * The underlying counters object (the same instance for the writer's life).
-     *
-     * @return the counters.
-     */
-    public JournalCounters counters()
+    @Override
+    public int ownThreads()
     {
-        return counters;
+        return 1;
     }
 
     @Override
     public void close()
     {
-        writer.close();
+        if (writer != null)
+        {
+            writer.close();
+        }
     }
 }

@@ -7,33 +7,47 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadResult
 {
-    /** Records appended. */
+    /** Records published. */
     public long records;
-    /** Payload bytes appended. */
+    /** Payload bytes published. */
     public long bytes;
+    /** Records published by each producer. */
+    public long[] publishedPerProducer;
     /** Sequence of the first record of the run. */
     public long firstSequence;
-    /** From the first append to the end of the last batch, ns (the final force is not included). */
+    /** From the start of the producers until the last one stopped, ns (the final drain and force excluded). */
     public long elapsedNanos;
+    /** From the last producer stopping until everything was durable (drain, final force, close), ns. */
+    public long finishNanos;
     /** Journal counters over the run (including the final force). */
     public CounterSnapshot counters;
-    /** Append-call latency, ns. */
-    public Histogram appendLatency;
-    /** Append-to-durable latency, ns. */
+    /** Durations of the data forces, ns. */
+    public Histogram forceTimes;
+    /** Header and directory forces at rotations. */
+    public long rotationForces;
+    /** Time spent in header and directory forces at rotations, ns. */
+    public long rotationForceNanos;
+    /** Publish-call latency, ns, merged over producers. */
+    public Histogram publishLatency;
+    /** Publish-to-durable latency, ns, merged over producers. */
     public Histogram durableLatency;
-    /** Records whose durable latency was not recorded because too many were pending at once. */
+    /** Records whose durable latency was not recorded (too many pending at once in one producer). */
     public long durableUnrecorded;
+    /** Times a producer found the durable log overrun (latencies completed against a later advance). */
+    public long durableLogOverruns;
     /** GC collections during the run. */
     public long gcCount;
     /** GC time during the run, ms (as the collectors report it). */
     public long gcTimeMillis;
     /** CPU time of the whole process during the run, ns, or -1. */
     public long processCpuNanos;
-    /** CPU time of the producer thread during the run, ns, or -1. */
-    public long producerCpuNanos;
     /** Processors the JVM sees. */
     public int availableProcessors;
-    /** Which threads the target runs. */
+    /** Producer threads. */
+    public int producers;
+    /** Threads the target runs besides the producers (writer, allocator). */
+    public int targetThreads;
+    /** Which threads ran, described. */
     public String threads;
     /** The requested rate, 0 for unbounded. */
     public long rate;

@@ -1,29 +1,39 @@
 package io.ringwal.bench.load;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Prints one progress line per second (records, records/s, MB/s and forces over the last second) from a daemon
- * thread, reading what the producer publishes in {@link LoadProgress}.
+ * Prints one progress line per second from a daemon thread: records published, records/s and MB/s over the
+ * last second, the ring fill (records published but not yet written by the writer, as a share of the ring) and
+ * forces per second.
  */
 public final class ProgressReporter implements Runnable, AutoCloseable
 {
-    private final LoadProgress progress;
-    private final PrintStream out;
+    private final Producer[] producers;
+    private final LoadTarget target;
+    private final long firstSequence;
+    private final PrintWriter out;
+    private final CounterSnapshot counters = new CounterSnapshot();
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
      * Creates and starts the reporter.
      *
-     * @param progress what to report.
-     * @param out      where to print.
+     * @param producers     the producers, whose published counts are summed.
+     * @param target        the target, for its written watermark and counters.
+     * @param firstSequence the sequence the run starts at.
+     * @param out           where to print.
      */
-    public ProgressReporter(final LoadProgress progress, final PrintStream out)
+    public ProgressReporter(
+        final Producer[] producers, final LoadTarget target, final long firstSequence, final PrintWriter out)
     {
-        this.progress = progress;
+        this.producers = producers;
+        this.target = target;
+        this.firstSequence = firstSequence;
         this.out = out;
         this.thread = new Thread(this, "ringwal-progress");
         this.thread.setDaemon(true);
@@ -39,26 +49,47 @@ public final class ProgressReporter implements Runnable, AutoCloseable
         long lastBytes = 0;
         long lastForces = 0;
         long tick = 1;
+        target.snapshot(counters);
+        lastForces = counters.forces;
         while (running)
         {
             final long wakeAt = start + TimeUnit.SECONDS.toNanos(tick);
             long remaining;
             while (running && (remaining = wakeAt - System.nanoTime()) > 0)
             {
-                java.util.concurrent.locks.LockSupport.parkNanos(this, remaining);
+                LockSupport.parkNanos(this, remaining);
             }
             if (!running)
             {
                 return;
             }
             final long now = System.nanoTime();
-            final long records = progress.recordsAcquire();
-            final long bytes = progress.bytesAcquire();
-            final long forces = progress.forcesAcquire();
+            long records = 0;
+            long bytes = 0;
+            for (final Producer producer : producers)
+            {
+                records += producer.published();
+                bytes += producer.publishedBytes();
+            }
+            target.snapshot(counters);
+            final long forces = counters.forces;
+            final int ringSize = target.ringSize();
+            final String ring;
+            if (ringSize > 0)
+            {
+                final long written = target.writtenSequence() - firstSequence + 1;
+                final long fill = Math.max(0, Math.min(ringSize, records - Math.max(0, written)));
+                ring = String.format(Locale.ROOT, "ring %3d%%", Math.round(100.0 * fill / ringSize));
+            }
+            else
+            {
+                ring = "ring    -";
+            }
             final double seconds = (now - lastNanos) / 1e9;
-            out.printf(Locale.ROOT, "%5ds %,15d records %,12.0f rec/s %9.1f MB/s %,9d forces/s%n",
-                tick, records, (records - lastRecords) / seconds, (bytes - lastBytes) / seconds / 1e6,
+            out.printf(Locale.ROOT, "%5ds %,14d records %,11.0f rec/s %8.1f MB/s  %s %,7d forces/s%n",
+                tick, records, (records - lastRecords) / seconds, (bytes - lastBytes) / seconds / 1e6, ring,
                 Math.round((forces - lastForces) / seconds));
+            out.flush();
             lastNanos = now;
             lastRecords = records;
             lastBytes = bytes;
@@ -74,7 +105,7 @@ public final class ProgressReporter implements Runnable, AutoCloseable
     public void close()
     {
         running = false;
-        java.util.concurrent.locks.LockSupport.unpark(thread);
+        LockSupport.unpark(thread);
         try
         {
             thread.join(2000);

@@ -59,6 +59,17 @@ public final class RecordSizes
     }
 
     /**
+     * A generator of the same sizes with its own state (generators are not thread-safe).
+     *
+     * @param seed the new generator's seed.
+     * @return the copy.
+     */
+    public RecordSizes copy(final long seed)
+    {
+        return new RecordSizes(min, max, seed);
+    }
+
+    /**
      * The next size.
      *
      * @return a size in {@code [min, max]}.

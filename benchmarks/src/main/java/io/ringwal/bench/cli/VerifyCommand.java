@@ -1,0 +1,86 @@
+package io.ringwal.bench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.ringwal.tool.JournalVerifier;
+import io.ringwal.tool.VerifyReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ringwal verify DIR}: checks a journal with {@link JournalVerifier} and prints what it found. Read-only.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Check a journal without changing anything: every segment header, the segment chain, and every frame's",
+        "length, sequence and CRC32C (the checks recovery makes on open). Prints segments, records, first and last",
+        "sequence, bytes, and the torn tail of the last segment if any (recovery would cut it; not damage)."
+    },
+    footer = {
+        "",
+        "Examples:",
+        "  ./ringwal verify ringwal-data/load-20250101-120000",
+        "  ./ringwal verify /var/lib/app/journal && echo intact",
+        "",
+        "Exit codes: 0 intact (a torn tail is allowed), 1 damaged (the first damage is printed with its file and",
+        "byte offset) or a file could not be read, 2 bad arguments: DIR missing, not a directory, or without",
+        "segment files."
+    })
+final class VerifyCommand implements Callable<Integer>
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
+    private Path dir;
+
+    @Override
+    public Integer call()
+    {
+        JournalDirectories.requireJournal(spec.commandLine(), dir);
+        final VerifyReport report = JournalVerifier.verify(dir);
+        final PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "journal     %s (journal id 0x%016x)%n", dir.toAbsolutePath(), report.journalId());
+        final List<Path> segments = report.segmentFiles();
+        out.printf(Locale.ROOT, "segments    %d%s, %,d bytes%n", segments.size(), segments.isEmpty() ? "" :
+            " (" + name(segments.get(0)) + (segments.size() > 1 ? " .. " + name(segments.get(segments.size() - 1)) :
+            "") + ")", report.segmentBytes());
+        out.printf(Locale.ROOT, "records     %,d%s%n", report.records(), report.records() > 0 ?
+            String.format(Locale.ROOT, ", sequences %d .. %d", report.firstSequence(), report.lastSequence()) : "");
+        out.printf(Locale.ROOT, "frame bytes %,d%n", report.frameBytes());
+        if (!report.tempFiles().isEmpty())
+        {
+            out.println("temp files  " + report.tempFiles() + " (segments being prepared; not part of the journal)");
+        }
+        if (!report.otherFiles().isEmpty())
+        {
+            out.println("other files " + report.otherFiles() + " (ignored)");
+        }
+        final VerifyReport.TornTail torn = report.tornTail();
+        out.println("torn tail   " + (torn == null ? "none" : torn.file() + " at byte offset " + torn.offset() +
+            " (" + torn.bytes() + " bytes): " + torn.what() + "; recovery cuts it on the next open"));
+        final VerifyReport.Damage damage = report.damage();
+        if (damage == null)
+        {
+            out.println("result      INTACT");
+            out.flush();
+            return 0;
+        }
+        out.println("result      DAMAGED at " + damage.file() + " byte offset " + damage.offset() + ": " +
+            damage.what() + " (counts above cover the journal before it)");
+        out.flush();
+        return RingwalCommand.EXIT_FAILED;
+    }
+
+    private static String name(final Path path)
+    {
+        return path.getFileName().toString();
+    }
+}

@@ -1,0 +1,51 @@
+package io.ringwal.bench.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import io.ringwal.journal.ForcePolicy;
+import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.JournalWriter;
+
+/**
+ * Writes small journals for the command tests.
+ */
+final class Journals
+{
+    static final int SEGMENT_SIZE = 64 * 1024;
+
+    private Journals()
+    {
+    }
+
+    static JournalConfig config()
+    {
+        return JournalConfig.builder().segmentSize(SEGMENT_SIZE).forcePolicy(ForcePolicy.never()).build();
+    }
+
+    static byte[] payload(final long i)
+    {
+        return ("record-" + i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes records "record-0" .. "record-(n-1)", each padded with '.' to {@code size} bytes if larger. */
+    static void write(final Path dir, final int records, final int size)
+    {
+        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        {
+            for (int i = 0; i < records; i++)
+            {
+                final byte[] text = payload(i);
+                final byte[] bytes = new byte[Math.max(size, text.length)];
+                java.util.Arrays.fill(bytes, (byte)'.');
+                System.arraycopy(text, 0, bytes, 0, text.length);
+                writer.append(bytes, 0, bytes.length);
+                if (i % 16 == 15)
+                {
+                    writer.endOfBatch();
+                }
+            }
+            writer.endOfBatch();
+        }
+    }
+}

@@ -49,6 +49,14 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         this.producerFraming = framing == Framing.PRODUCER;
         this.counters = pipeline.countersForWriter();
         this.lastDurable = journal.durableSequence();
+        publishJournalCounters(); // what opening the journal did (the first segment) counts before the first batch
+    }
+
+    private void publishJournalCounters()
+    {
+        final JournalCounters journalCounters = journal.counters();
+        counters.journal(journalCounters.forces(), journalCounters.forceNanos(), journalCounters.rotations(),
+            journalCounters.allocatorWaits(), journalCounters.allocatorWaitNanos());
     }
 
     @Override
@@ -92,9 +100,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private void afterBatch()
     {
         counters.writerBatch(records, bytes, batches);
-        final JournalCounters journalCounters = journal.counters();
-        counters.journal(journalCounters.forces(), journalCounters.forceNanos(), journalCounters.rotations(),
-            journalCounters.allocatorWaits(), journalCounters.allocatorWaitNanos());
+        publishJournalCounters();
         final long durable = journal.durableSequence();
         if (durable > lastDurable)
         {

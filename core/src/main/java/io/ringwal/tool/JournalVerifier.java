@@ -99,7 +99,7 @@ public final class JournalVerifier
         final SegmentChain.Damage damage = chain.damage();
         if (damage != null)
         {
-            tally.damage(damage.file(), damage.offset(), damage.what());
+            tally.damage = damage;
         }
         else if (chain.halfCreatedLast() != null)
         {
@@ -136,7 +136,7 @@ public final class JournalVerifier
         long segmentBytes;
         long frameBytes;
         VerifyReport.TornTail tornTail;
-        VerifyReport.Damage damage;
+        SegmentChain.Damage damage;
 
         void add(final SegmentScan scan)
         {
@@ -147,11 +147,6 @@ public final class JournalVerifier
             }
             nextSequence = scan.nextSequence();
             frameBytes += scan.endOffset() - SegmentHeaderDescriptor.HEADER_LENGTH;
-        }
-
-        void damage(final Path file, final long offset, final String what)
-        {
-            damage = new VerifyReport.Damage(file, offset, what);
         }
     }
 }

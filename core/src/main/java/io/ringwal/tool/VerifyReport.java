@@ -3,6 +3,8 @@ package io.ringwal.tool;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.ringwal.journal.SegmentChain;
+
 /**
  * What {@link JournalVerifier#verify(Path)} found. The journal is {@link #intact()} when no damage was found; a
  * torn tail of the last segment is not damage (recovery cuts it on the next open), so it is reported on its own.
@@ -74,59 +76,6 @@ public final class VerifyReport
         }
     }
 
-    /**
-     * Damage: something recovery would refuse to open (in strict mode), located by file and byte offset.
-     */
-    public static final class Damage
-    {
-        private final Path file;
-        private final long offset;
-        private final String what;
-
-        Damage(final Path file, final long offset, final String what)
-        {
-            this.file = file;
-            this.offset = offset;
-            this.what = what;
-        }
-
-        /**
-         * The damaged file.
-         *
-         * @return the file.
-         */
-        public Path file()
-        {
-            return file;
-        }
-
-        /**
-         * Byte offset of the damage within {@link #file()}.
-         *
-         * @return the offset.
-         */
-        public long offset()
-        {
-            return offset;
-        }
-
-        /**
-         * What is wrong there.
-         *
-         * @return the description.
-         */
-        public String what()
-        {
-            return what;
-        }
-
-        @Override
-        public String toString()
-        {
-            return file + " offset " + offset + ": " + what;
-        }
-    }
-
     private final Path directory;
     private final List<Path> segmentFiles;
     private final List<Path> tempFiles;
@@ -138,7 +87,7 @@ public final class VerifyReport
     private final long segmentBytes;
     private final long frameBytes;
     private final TornTail tornTail;
-    private final Damage damage;
+    private final SegmentChain.Damage damage;
 
     VerifyReport(
         final Path directory,
@@ -152,7 +101,7 @@ public final class VerifyReport
         final long segmentBytes,
         final long frameBytes,
         final TornTail tornTail,
-        final Damage damage)
+        final SegmentChain.Damage damage)
     {
         this.directory = directory;
         this.segmentFiles = List.copyOf(segmentFiles);
@@ -294,7 +243,7 @@ public final class VerifyReport
      *
      * @return the damage or null.
      */
-    public Damage damage()
+    public SegmentChain.Damage damage()
     {
         return damage;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.ringwal.journal.SegmentChain;
 import io.ringwal.tool.JournalVerifier;
 import io.ringwal.tool.VerifyReport;
 import picocli.CommandLine;
@@ -66,7 +67,7 @@ final class VerifyCommand implements Callable<Integer>
         final VerifyReport.TornTail torn = report.tornTail();
         out.println("torn tail   " + (torn == null ? "none" : torn.file() + " at byte offset " + torn.offset() +
             " (" + torn.bytes() + " bytes): " + torn.what() + "; recovery cuts it on the next open"));
-        final VerifyReport.Damage damage = report.damage();
+        final SegmentChain.Damage damage = report.damage();
         if (damage == null)
         {
             out.println("result      INTACT");

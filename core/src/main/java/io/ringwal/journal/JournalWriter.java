@@ -43,6 +43,8 @@ public final class JournalWriter implements AutoCloseable
     private static final VarHandle WRITTEN_SEQUENCE;
     private static final VarHandle DURABLE_SEQUENCE;
     private static final int PAGE_SIZE = 4096;
+    private static final int FLUSH_THRESHOLD_BYTES = 8 * 1024 * 1024;
+    private static final long FLUSH_INTERVAL_NANOS = 2_000_000L;
 
     static
     {
@@ -64,6 +66,7 @@ public final class JournalWriter implements AutoCloseable
     private final ForceObserver forceObserver;
     private final JournalLock lock;
     private final SegmentAllocator allocator;
+    private final SegmentFlusher flusher;
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
     private final JournalCounters counters = new JournalCounters();
@@ -101,6 +104,9 @@ public final class JournalWriter implements AutoCloseable
         this.forceObserver = config.forceObserver();
         this.lock = lock;
         this.allocator = allocator;
+        this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH ? null : new SegmentFlusher(
+            "ringwal-flusher-" + directory.getFileName(), Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
+            FLUSH_INTERVAL_NANOS);
         this.recoveryReport = recovered.report;
         this.journalId = recovered.journalId;
         this.nextSequence = recovered.nextSequence;
@@ -154,6 +160,10 @@ public final class JournalWriter implements AutoCloseable
     private static void closeQuietly(final JournalWriter writer, final SegmentAllocator allocator,
         final JournalLock lock)
     {
+        if (writer != null && writer.flusher != null)
+        {
+            writer.flusher.close();
+        }
         if (writer != null && writer.active != null)
         {
             writer.active.close();
@@ -180,6 +190,10 @@ public final class JournalWriter implements AutoCloseable
 
     private void install(final MappedSegment segment, final long base, final int endOffset)
     {
+        if (flusher != null)
+        {
+            flusher.activate(segment, endOffset);
+        }
         this.active = segment;
         this.buffer = segment.buffer();
         this.checksumView = segment.checksumView();
@@ -410,6 +424,10 @@ public final class JournalWriter implements AutoCloseable
     {
         checkUsable();
         counters.batches++;
+        if (flusher != null)
+        {
+            flusher.written(position);
+        }
         forceIfDue();
     }
 
@@ -466,7 +484,26 @@ public final class JournalWriter implements AutoCloseable
         final int from = forcedPosition & -PAGE_SIZE;
         final int length = position - from;
         final long upto = nextSequence - 1;
-        forceRange(from, length, upto);
+        if (flusher == null)
+        {
+            forceRange(from, length, upto);
+        }
+        else
+        {
+            flusher.lock();
+            try
+            {
+                forceRange(from, length, upto);
+                if (flusher.failure() != null)
+                {
+                    throw fail("background write-back of " + active.path() + " failed", flusher.failure());
+                }
+            }
+            finally
+            {
+                flusher.unlock();
+            }
+        }
         forcedPosition = position;
         firstUnforcedNanos = -1;
         DURABLE_SEQUENCE.setRelease(this, upto);
@@ -564,6 +601,10 @@ public final class JournalWriter implements AutoCloseable
             forceObserver.afterForce(directory, 0, 0, upto, System.nanoTime() - forceStart);
             if (active != null)
             {
+                if (flusher != null)
+                {
+                    flusher.retire();
+                }
                 active.close();
             }
             install(next, baseSequence, SegmentHeaderDescriptor.HEADER_LENGTH);
@@ -655,6 +696,11 @@ public final class JournalWriter implements AutoCloseable
     public Throwable failure()
     {
         return failure;
+    }
+
+    SegmentFlusher flusher()
+    {
+        return flusher;
     }
 
     /**

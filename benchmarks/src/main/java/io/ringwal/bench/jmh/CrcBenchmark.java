@@ -38,6 +38,8 @@ import io.ringwal.format.FrameDescriptor;
  *     <li>{@code frameChecksum}: {@link FrameChecksum#compute} as the writer calls it for a data frame of
  *     {@code size} bytes of payload: 4 single-byte {@code update(int)} calls for the length, then
  *     {@code update(ByteBuffer)} from the sequence field to the end of the frame;</li>
+ *     <li>{@code frameJdkLengthArray}: the same frame CRC with {@link CRC32C}, the length fed as one 4-byte
+ *     array update;</li>
  *     <li>{@code frameChained}: the same frame CRC (same value, checked at setup) the way an Agrona-style
  *     implementation would chain it: the intrinsic over a 4-byte off-heap scratch holding the length, then over
  *     the frame from the sequence field, called through a method handle on {@code updateDirectByteBuffer}
@@ -87,6 +89,7 @@ public class CrcBenchmark
     private final FrameChecksum frameChecksum = new FrameChecksum();
     private UnsafeBuffer lengthScratch;
     private long lengthScratchAddress;
+    private final byte[] lengthBytes = new byte[4];
 
     /**
      * Fills a direct buffer with a frame of {@code size} payload bytes and checks that every method agrees.
@@ -123,7 +126,7 @@ public class CrcBenchmark
         }
         final int viaFrame = frameChecksum();
         final int viaChained = frameChained();
-        if (viaFrame != viaChained)
+        if (viaFrame != viaChained || viaFrame != frameJdkLengthArray())
         {
             throw new IllegalStateException("frame CRC mismatch for " + size + " bytes of payload: FrameChecksum " +
                 viaFrame + ", chained " + viaChained);
@@ -165,6 +168,29 @@ public class CrcBenchmark
     public int frameChecksum()
     {
         return frameChecksum.compute(frameView, 0, frameLength, FrameDescriptor.TYPE_DATA);
+    }
+
+    /**
+     * The frame CRC with {@link CRC32C} only, but the length fed as one 4-byte array update instead of four
+     * single-byte updates (to see what the single-byte updates cost).
+     *
+     * @return the CRC.
+     */
+    @Benchmark
+    public int frameJdkLengthArray()
+    {
+        final CRC32C crc = jdk;
+        final byte[] length = lengthBytes;
+        final int frameLength = this.frameLength;
+        length[0] = (byte)frameLength;
+        length[1] = (byte)(frameLength >>> 8);
+        length[2] = (byte)(frameLength >>> 16);
+        length[3] = (byte)(frameLength >>> 24);
+        crc.reset();
+        crc.update(length, 0, 4);
+        frameView.limit(frameLength).position(FrameDescriptor.SEQUENCE_OFFSET);
+        crc.update(frameView);
+        return (int)crc.getValue();
     }
 
     /**

@@ -39,9 +39,9 @@ import io.ringwal.segment.PreallocationMode;
 /**
  * Throughput of {@link JournalPipeline#publish(org.agrona.DirectBuffer, int, int)} with 1, 2 or 4 producer
  * threads (the methods {@code producers1}, {@code producers2}, {@code producers4}) feeding the one writer thread.
- * One op = one published record; the score is records/s summed over all producers. The ring (1024 slots) applies
- * back-pressure, so in steady state the publish rate is the writer's rate (at most 1024 records of an iteration
- * are still in the ring when it ends).
+ * One op = one published record; the score is records/s summed over all producers. The ring applies
+ * back-pressure, so in steady state the publish rate is the writer's rate (at most a ring's worth of records of
+ * an iteration are still in the ring when it ends).
  *
  * <p>The machine this was written for has <b>2 cores</b>: producers, the writer thread and the journal's
  * allocator thread all share them, so 2 and 4 producers measure contention more than parallelism.
@@ -55,7 +55,8 @@ import io.ringwal.segment.PreallocationMode;
  *     {@code LiteTimeoutBlockingWaitStrategy}), {@code yielding}, {@code sleeping}, {@code busySpin};</li>
  *     <li>{@code framing}: {@code WRITER} or {@code PRODUCER} ({@link Framing});</li>
  *     <li>{@code producerType}: {@code MULTI} (default) or {@code SINGLE} (only with {@code producers1});</li>
- *     <li>{@code preallocation}: {@code DIRECT} (default) or {@code SPARSE} (no zero-fill I/O by the allocator).</li>
+ *     <li>{@code preallocation}: {@code DIRECT} (default) or {@code SPARSE} (no zero-fill I/O by the allocator);</li>
+ *     <li>{@code ringSize}: ring slots, default 1024 (the pipeline's default).</li>
  * </ul>
  * Segments are 256 MiB, as in {@link AppendBenchmark}, so rotation is part of the measured cost; each iteration
  * prints the writer's batches, forces, rotations and allocator wait.
@@ -71,8 +72,6 @@ public class PipelineThroughputBenchmark
 {
     /** Segment size used: 256 MiB. */
     public static final int SEGMENT_SIZE = 256 * 1024 * 1024;
-    /** Ring size used. */
-    public static final int RING_SIZE = 1024;
 
     /** Payload size in bytes. */
     @Param({"64", "1024"})
@@ -97,6 +96,10 @@ public class PipelineThroughputBenchmark
     /** How the allocator preallocates segments. */
     @Param({"DIRECT"})
     public PreallocationMode preallocation;
+
+    /** Ring slots (a power of two); the pipeline's default is 1024. */
+    @Param({"1024"})
+    public int ringSize;
 
     private Path directory;
     private JournalPipeline pipeline;
@@ -173,7 +176,7 @@ public class PipelineThroughputBenchmark
                 .forcePolicy(ForcePolicy.parse(forcePolicy))
                 .preallocationMode(preallocation)
                 .build())
-            .ringSize(RING_SIZE)
+            .ringSize(ringSize)
             .maxRecordSize(Math.max(1024, payloadSize))
             .producerType(producerType)
             .framing(framing);

@@ -1,0 +1,201 @@
+package io.ringwal.bench.jmh;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+import com.lmax.disruptor.WaitStrategy;
+
+import io.ringwal.disruptor.Framing;
+import io.ringwal.disruptor.JournalPipeline;
+import io.ringwal.disruptor.JournalPipelineBuilder;
+import io.ringwal.format.FrameDescriptor;
+import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.journal.ForcePolicy;
+import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.JournalWriter;
+
+/**
+ * The pipeline goal check with <b>rotation excluded</b>: one op (a single shot) writes as many records as fit in
+ * one fresh 64 MiB segment, {@link ForcePolicy#never()}, one thread publishing:
+ * <ul>
+ *     <li>{@code coreWriter}: {@link JournalWriter#append} on the calling thread (the core writer alone);</li>
+ *     <li>{@code pipeline}: {@link JournalPipeline#publish} from one producer, then wait (spinning) until the
+ *     writer thread has written the last record, so the shot measures records through the whole pipeline.</li>
+ * </ul>
+ * The setup before each shot (a fresh journal, and a pause so the allocator thread has finished preparing the
+ * next segment and does not compete for a core during the shot) is not timed; the teardown checks that the shot
+ * did not rotate. records/s = records per shot / score. Goal: pipeline ≥ 80 % of coreWriter for 64 B.
+ * {@link PipelineThroughputBenchmark} and {@link CoreWriterBaseline} compare the same with rotation included.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "-Dagrona.disable.bounds.checks=true", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 5)
+@Measurement(iterations = 10)
+public class PipelineInSegmentBenchmark
+{
+    /** Segment size used: 64 MiB. */
+    public static final int SEGMENT_SIZE = 64 * 1024 * 1024;
+
+    /** Payload size in bytes. */
+    @Param({"64", "1024"})
+    public int payloadSize;
+
+    /** Where the pipeline frames records. */
+    @Param({"WRITER"})
+    public Framing framing;
+
+    /** Writer wait strategy of the pipeline (see {@link PipelineThroughputBenchmark}). */
+    @Param({"liteTimeout"})
+    public String waitStrategy;
+
+    /** Milliseconds to pause after opening, so the allocator has prepared the next segment. */
+    @Param({"1500"})
+    public int settleMillis;
+
+    private int records;
+    private Path directory;
+    private JournalWriter writer;
+    private JournalPipeline pipeline;
+    private UnsafeBuffer payload;
+
+    /**
+     * Prepares the payload and the record count.
+     */
+    @Setup(Level.Trial)
+    public void payload()
+    {
+        records = (int)((SEGMENT_SIZE - SegmentHeaderDescriptor.HEADER_LENGTH) /
+            FrameDescriptor.alignedLength(FrameDescriptor.frameLength(payloadSize))) - 1;
+        payload = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadSize));
+        for (int i = 0; i < payloadSize; i++)
+        {
+            payload.putByte(i, (byte)i);
+        }
+    }
+
+    /**
+     * Opens a fresh journal (core writer or pipeline, whichever the benchmark uses) and lets the allocator settle.
+     *
+     * @param params JMH's parameters, for the benchmark name.
+     * @throws InterruptedException if interrupted while pausing.
+     */
+    @Setup(Level.Iteration)
+    public void fresh(final BenchmarkParams params) throws InterruptedException
+    {
+        directory = BenchDirs.fresh("pipeline-in-segment");
+        final JournalConfig config = JournalConfig.builder()
+            .segmentSize(SEGMENT_SIZE)
+            .forcePolicy(ForcePolicy.never())
+            .build();
+        if (params.getBenchmark().endsWith("coreWriter"))
+        {
+            writer = JournalWriter.open(directory, config);
+        }
+        else
+        {
+            final JournalPipelineBuilder builder = JournalPipeline.builder(directory)
+                .journalConfig(config)
+                .maxRecordSize(Math.max(1024, payloadSize))
+                .framing(framing);
+            final WaitStrategy strategy = PipelineThroughputBenchmark.waitStrategy(waitStrategy);
+            if (strategy != null)
+            {
+                builder.waitStrategy(strategy);
+            }
+            pipeline = builder.build().start();
+        }
+        Thread.sleep(settleMillis);
+    }
+
+    /**
+     * Closes the journal, checks that the shot stayed in one segment and deletes the files.
+     */
+    @TearDown(Level.Iteration)
+    public void close()
+    {
+        final long rotations;
+        if (writer != null)
+        {
+            rotations = writer.counters().rotations();
+            writer.close();
+            writer = null;
+        }
+        else
+        {
+            pipeline.close();
+            rotations = pipeline.counters().rotations();
+            if (pipeline.failure() != null)
+            {
+                throw new IllegalStateException("pipeline failed", pipeline.failure());
+            }
+            pipeline = null;
+        }
+        BenchDirs.delete(directory);
+        if (rotations != 1)
+        {
+            throw new IllegalStateException("the shot rotated: rotations=" + rotations);
+        }
+    }
+
+    /**
+     * Fills the segment with the core writer.
+     *
+     * @return the last sequence.
+     */
+    @Benchmark
+    public long coreWriter()
+    {
+        final JournalWriter writer = this.writer;
+        final UnsafeBuffer payload = this.payload;
+        final int length = payloadSize;
+        long sequence = -1;
+        for (int i = 0; i < records; i++)
+        {
+            sequence = writer.append(payload, 0, length);
+        }
+        return sequence;
+    }
+
+    /**
+     * Fills the segment through the pipeline and waits until the writer has written the last record.
+     *
+     * @return the last sequence.
+     */
+    @Benchmark
+    public long pipeline()
+    {
+        final JournalPipeline pipeline = this.pipeline;
+        final UnsafeBuffer payload = this.payload;
+        final int length = payloadSize;
+        long sequence = -1;
+        for (int i = 0; i < records; i++)
+        {
+            sequence = pipeline.publish(payload, 0, length);
+        }
+        while (pipeline.writtenSequence() < sequence)
+        {
+            Thread.onSpinWait();
+        }
+        return sequence;
+    }
+}

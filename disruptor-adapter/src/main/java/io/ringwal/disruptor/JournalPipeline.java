@@ -17,6 +17,7 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -51,7 +52,8 @@ import io.ringwal.journal.JournalWriter;
  * <h2>Idle forcing</h2>
  * A bounded force policy must force even when no batch comes. The writer does so from the Disruptor's
  * {@code onTimeout} callback, which fires when the wait strategy times out; the default wait strategy is a
- * {@link LiteTimeoutBlockingWaitStrategy} whose timeout is a quarter of the policy's time bound.
+ * {@link LiteTimeoutBlockingWaitStrategy} whose timeout is a quarter of the policy's time bound (reached after the
+ * default strategy's spin and yield phases, see {@link JournalPipelineBuilder#defaultWaitStrategy}).
  *
  * <h2>Failure</h2>
  * An I/O error in the writer (a failed force or allocation, a full disk) fails the pipeline for good: the writer
@@ -149,7 +151,8 @@ public final class JournalPipeline implements AutoCloseable
         this.ringBuffer = RingBuffer.create(producerType, () -> slots[next[0]++], ringSize, waitStrategy);
         if (config.forcePolicy().kind() == ForcePolicy.Kind.BOUNDED &&
             !(waitStrategy instanceof LiteTimeoutBlockingWaitStrategy) &&
-            !(waitStrategy instanceof TimeoutBlockingWaitStrategy))
+            !(waitStrategy instanceof TimeoutBlockingWaitStrategy) &&
+            !(waitStrategy instanceof PhasedBackoffWaitStrategy))
         {
             LOG.log(System.Logger.Level.WARNING, "journal pipeline " + directory + ": force policy " +
                 config.forcePolicy() + " has a time bound but wait strategy " + waitStrategy +

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -64,14 +65,16 @@ import picocli.CommandLine.Option;
         "  ./ringwal load --producers 2 --duration 10",
         "  ./ringwal load --rate 50000 --duration 20        latency from intended send times",
         "  ./ringwal load --records 2000000 --record-size 64-4096 --force-policy never",
-        "  ./ringwal load --force-policy bounded:10ms:1048576 --wait-strategy lite-timeout",
+        "  ./ringwal load --force-policy bounded:10ms:1048576 --wait-strategy phased",
         "  ./ringwal load --target writer --batch 64        the old path: the producer drives JournalWriter",
         "  ./ringwal load --dir /data/wal-test --keep --json --hgrm hist > result.json",
         "",
-        "Wait strategies (how the writer thread waits for records): lite-timeout (default; wakes to force when a",
-        "bounded policy's time is due), blocking, sleeping, yielding, busy-spin. On 2 cores use lite-timeout,",
-        "blocking or sleeping: yielding and busy-spin keep the writer on a core and starve producers and the",
-        "allocator; with a bounded policy only lite-timeout keeps the time bound when records stop coming.",
+        "Wait strategies (how the writer thread waits for records): phased (default: spins 10 us, yields up to",
+        "1 ms, then blocks with a timeout that wakes it to force when a bounded policy's time is due),",
+        "lite-timeout (blocks at once: every publish to a sleeping writer pays a wake-up), blocking, sleeping,",
+        "yielding, busy-spin. On 2 cores avoid yielding and busy-spin: they keep the writer on a core and starve",
+        "producers and the allocator; with a bounded policy only phased and lite-timeout keep the time bound",
+        "when records stop coming.",
         "",
         "Latency: publish = the publish call; ->durable = until the durable advance (a force) covering the record,",
         "timestamped on the writer thread. With --rate both count from each record's intended send time.",
@@ -92,7 +95,9 @@ final class LoadCommand implements Callable<Integer>
     /** The writer thread's wait strategy. */
     enum Wait
     {
-        /** LiteTimeoutBlockingWaitStrategy with the pipeline's idle timeout. */
+        /** The pipeline's default: spin, then yield, then LiteTimeoutBlockingWaitStrategy with the idle timeout. */
+        PHASED("phased"),
+        /** LiteTimeoutBlockingWaitStrategy with the pipeline's idle timeout (blocks as soon as the ring is empty). */
         LITE_TIMEOUT("lite-timeout"),
         /** BlockingWaitStrategy. */
         BLOCKING("blocking"),
@@ -125,8 +130,8 @@ final class LoadCommand implements Callable<Integer>
                     return wait;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a wait strategy (lite-timeout, " +
-                "blocking, sleeping, yielding, busy-spin)");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a wait strategy (phased, " +
+                "lite-timeout, blocking, sleeping, yielding, busy-spin)");
         }
     }
 
@@ -174,9 +179,9 @@ final class LoadCommand implements Callable<Integer>
         description = "Ring slots, a power of two (pipeline) (default: ${DEFAULT-VALUE}).")
     private int ringSize;
 
-    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "lite-timeout",
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "phased",
         converter = WaitConverter.class,
-        description = "lite-timeout | blocking | sleeping | yielding | busy-spin (pipeline) (default: " +
+        description = "phased | lite-timeout | blocking | sleeping | yielding | busy-spin (pipeline) (default: " +
             "${DEFAULT-VALUE}).")
     private Wait waitStrategy;
 
@@ -381,7 +386,7 @@ final class LoadCommand implements Callable<Integer>
         }
     }
 
-    private static WaitStrategy waitStrategy(final Wait wait)
+    private WaitStrategy waitStrategy(final Wait wait)
     {
         switch (wait)
         {
@@ -394,9 +399,18 @@ final class LoadCommand implements Callable<Integer>
             case BUSY_SPIN:
                 return new BusySpinWaitStrategy();
             case LITE_TIMEOUT:
+                return new LiteTimeoutBlockingWaitStrategy(liteTimeoutNanos(), TimeUnit.NANOSECONDS);
+            case PHASED:
             default:
-                return null; // the pipeline's default: LiteTimeoutBlockingWaitStrategy with its idle timeout
+                return null; // the pipeline's default: spin, yield, then a lite blocking wait with its idle timeout
         }
+    }
+
+    private long liteTimeoutNanos()
+    {
+        final ForcePolicy policy = forcePolicy;
+        return policy.kind() == ForcePolicy.Kind.BOUNDED ?
+            Math.max(TimeUnit.MICROSECONDS.toNanos(100), policy.maxDelayNanos() / 4) : TimeUnit.MILLISECONDS.toNanos(10);
     }
 
     private void validate()

@@ -65,7 +65,7 @@ public class PipelineInSegmentBenchmark
     public Framing framing;
 
     /** Writer wait strategy of the pipeline (see {@link PipelineThroughputBenchmark}). */
-    @Param({"liteTimeout"})
+    @Param({"phased"})
     public String waitStrategy;
 
     /** Milliseconds to pause after opening, so the allocator has prepared the next segment. */

@@ -51,8 +51,8 @@ import io.ringwal.segment.PreallocationMode;
  *     <li>{@code payloadSize}: 64 or 1024 bytes;</li>
  *     <li>{@code forcePolicy}: {@code never}, {@code every-batch}, {@code bounded:1ms:4194304}
  *     ({@link ForcePolicy#parse});</li>
- *     <li>{@code waitStrategy} of the writer: {@code liteTimeout} (the pipeline's default,
- *     {@code LiteTimeoutBlockingWaitStrategy}), {@code yielding}, {@code sleeping}, {@code busySpin};</li>
+ *     <li>{@code waitStrategy} of the writer: {@code phased} (the pipeline's default: spin, yield, then block), {@code liteTimeout}
+ *     ({@code LiteTimeoutBlockingWaitStrategy}), {@code yielding}, {@code sleeping}, {@code busySpin};</li>
  *     <li>{@code framing}: {@code WRITER} or {@code PRODUCER} ({@link Framing});</li>
  *     <li>{@code producerType}: {@code MULTI} (default) or {@code SINGLE} (only with {@code producers1});</li>
  *     <li>{@code preallocation}: {@code DIRECT} (default) or {@code SPARSE} (no zero-fill I/O by the allocator);</li>
@@ -81,8 +81,8 @@ public class PipelineThroughputBenchmark
     @Param({"never"})
     public String forcePolicy;
 
-    /** Writer wait strategy: liteTimeout, yielding, sleeping or busySpin. */
-    @Param({"liteTimeout"})
+    /** Writer wait strategy: phased (the pipeline's default), liteTimeout, yielding, sleeping or busySpin. */
+    @Param({"phased"})
     public String waitStrategy;
 
     /** Where frames are built. */
@@ -135,15 +135,17 @@ public class PipelineThroughputBenchmark
     /**
      * Builds the wait strategy a parameter names; null means the pipeline's default.
      *
-     * @param name liteTimeout, yielding, sleeping or busySpin.
+     * @param name phased, liteTimeout, yielding, sleeping or busySpin.
      * @return the strategy, or null for the default.
      */
     static WaitStrategy waitStrategy(final String name)
     {
         switch (name)
         {
-            case "liteTimeout":
+            case "phased":
                 return null;
+            case "liteTimeout":
+                return new com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy(10, java.util.concurrent.TimeUnit.MILLISECONDS);
             case "yielding":
                 return new YieldingWaitStrategy();
             case "sleeping":
@@ -152,7 +154,7 @@ public class PipelineThroughputBenchmark
                 return new BusySpinWaitStrategy();
             default:
                 throw new IllegalArgumentException("waitStrategy=" + name +
-                    " is not one of liteTimeout, yielding, sleeping, busySpin");
+                    " is not one of phased, liteTimeout, yielding, sleeping, busySpin");
         }
     }
 

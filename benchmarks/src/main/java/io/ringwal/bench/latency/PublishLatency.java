@@ -49,7 +49,7 @@ public final class PublishLatency
     private int warmupSeconds = 5;
     private int payloadSize = 64;
     private String forcePolicy = "never";
-    private String waitStrategy = "liteTimeout";
+    private String waitStrategy = "phased";
     private Framing framing = Framing.WRITER;
     private ProducerType producerType = ProducerType.MULTI;
     private int ringSize = JournalPipelineBuilder.DEFAULT_RING_SIZE;
@@ -89,7 +89,7 @@ public final class PublishLatency
                     "  --warmup-seconds N   warm-up seconds, discarded (default 5)",
                     "  --payload N          payload bytes (default 64)",
                     "  --force-policy P     never | every-batch | bounded:<ms>ms:<bytes> (default never)",
-                    "  --wait-strategy W    liteTimeout | yielding | sleeping | busySpin (default liteTimeout)",
+                    "  --wait-strategy W    phased | liteTimeout | yielding | sleeping | busySpin (default phased)",
                     "  --framing F          WRITER | PRODUCER (default WRITER)",
                     "  --producer-type T    SINGLE | MULTI (default MULTI, the pipeline default)",
                     "  --ring-size N        ring slots, a power of two (default 1024)",
@@ -131,7 +131,8 @@ public final class PublishLatency
     {
         return switch (name)
         {
-            case "liteTimeout" -> null;
+            case "phased" -> null;
+            case "liteTimeout" -> new com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy(10, java.util.concurrent.TimeUnit.MILLISECONDS);
             case "yielding" -> new YieldingWaitStrategy();
             case "sleeping" -> new SleepingWaitStrategy();
             case "busySpin" -> new BusySpinWaitStrategy();

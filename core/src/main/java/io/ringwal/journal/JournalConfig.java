@@ -65,7 +65,8 @@ public final class JournalConfig
     }
 
     /**
-     * The defaults: 64 MiB segments, 1 MiB records, force every batch, direct-I/O preallocation.
+     * The defaults: 64 MiB segments, 1 MiB records, force every batch, page-sized buffered zero-fill
+     * ({@link PreallocationMode#BUFFERED_PAGES}), write pretouch.
      *
      * @return the default configuration.
      */
@@ -212,7 +213,7 @@ public final class JournalConfig
         private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
         private boolean maxRecordSizeSet;
         private ForcePolicy forcePolicy = ForcePolicy.everyBatch();
-        private PreallocationMode preallocationMode = PreallocationMode.DIRECT;
+        private PreallocationMode preallocationMode = PreallocationMode.BUFFERED_PAGES;
         private PretouchMode pretouchMode = PretouchMode.WRITE;
         private RecoveryMode recoveryMode = RecoveryMode.STRICT;
         private VerifyScope verifyScope = VerifyScope.ALL_SEGMENTS;

@@ -43,8 +43,8 @@ public final class JournalWriter implements AutoCloseable
     private static final VarHandle WRITTEN_SEQUENCE;
     private static final VarHandle DURABLE_SEQUENCE;
     private static final int PAGE_SIZE = 4096;
-    private static final int FLUSH_THRESHOLD_BYTES = 8 * 1024 * 1024;
-    private static final long FLUSH_INTERVAL_NANOS = 2_000_000L;
+    private static final int FLUSH_THRESHOLD_BYTES = 1024 * 1024;
+    private static final long FLUSH_INTERVAL_NANOS = 1_000_000L;
 
     static
     {

@@ -66,8 +66,12 @@ public class ForceEveryBatchBenchmark
         public int batch;
 
         /** How the allocator pretouches new segments. */
-        @Param({"READ", "WRITE"})
+        @Param({"WRITE"})
         public PretouchMode pretouch;
+
+        /** How segment files get their blocks. */
+        @Param({"DIRECT", "BUFFERED_PAGES"})
+        public PreallocationMode preallocation;
 
         private Path directory;
         private JournalWriter writer;
@@ -85,6 +89,7 @@ public class ForceEveryBatchBenchmark
             writer = JournalWriter.open(directory, JournalConfig.builder()
                 .forcePolicy(ForcePolicy.everyBatch())
                 .pretouchMode(pretouch)
+                .preallocationMode(preallocation)
                 .build());
             payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD));
         }

@@ -19,8 +19,13 @@ import io.ringwal.journal.JournalConfig;
  */
 public final class JournalPipelineBuilder
 {
-    /** Default number of ring slots. */
-    public static final int DEFAULT_RING_SIZE = 1024;
+    /**
+     * Default ring size: 8,192 slots. The ring must hold what arrives while the writer forces (a batch's force,
+     * or a rotation): with 1,024 slots force-every-batch batches were capped at ~512 records and ran 45 % slower
+     * than with 16,384, and every rotation filled the ring at 1 M records/s. Memory: slots × (maxRecordSize +
+     * frame header), 32 MiB with the default 4 KiB records.
+     */
+    public static final int DEFAULT_RING_SIZE = 8192;
 
     /** How long the default wait strategy spins before it yields, in nanoseconds. */
     public static final long DEFAULT_SPIN_NANOS = 10_000;

@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import com.sun.nio.file.ExtendedOpenOption;
 
 /**
  * Creates a segment file of a given size with its blocks really allocated, and forces it (data and
@@ -17,6 +17,13 @@ import com.sun.nio.file.ExtendedOpenOption;
 public final class SegmentPreallocator
 {
     private static final int CHUNK_SIZE = 1024 * 1024;
+
+    /**
+     * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, looked up reflectively: a direct reference makes newer
+     * javac versions warn about an internal proprietary API, which the strict build turns into an error. Null when
+     * the JDK does not have it (then preallocation falls back to buffered writes).
+     */
+    private static final OpenOption DIRECT_OPTION = directOption();
     private static final int PAGE_SIZE = 4096;
 
     private SegmentPreallocator()
@@ -86,8 +93,24 @@ public final class SegmentPreallocator
         }
     }
 
+    private static OpenOption directOption()
+    {
+        try
+        {
+            return (OpenOption)Class.forName("com.sun.nio.file.ExtendedOpenOption").getField("DIRECT").get(null);
+        }
+        catch (final ReflectiveOperationException | ClassCastException ex)
+        {
+            return null;
+        }
+    }
+
     private static boolean zeroFillDirect(final Path file, final long size) throws IOException
     {
+        if (DIRECT_OPTION == null)
+        {
+            return false;
+        }
         final FileChannel channel;
         final int blockSize;
         try
@@ -95,7 +118,7 @@ public final class SegmentPreallocator
             final FileStore store = Files.getFileStore(file.toAbsolutePath().getParent());
             blockSize = (int)Math.max(4096, store.getBlockSize());
             channel = FileChannel.open(
-                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, DIRECT_OPTION);
         }
         catch (final UnsupportedOperationException | IOException ex)
         {

@@ -2,12 +2,9 @@ package io.ringwal.bench.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -43,6 +40,7 @@ import io.ringwal.segment.PreallocationMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.agrona.IoUtil;
 
 /**
  * {@code ringwal load}: producers publish records through the Disruptor pipeline (or, with {@code --target writer},
@@ -484,30 +482,11 @@ final class LoadCommand implements Callable<Integer>
 
     static void deleteRecursively(final Path directory)
     {
-        if (!Files.exists(directory))
-        {
-            return;
-        }
         try
         {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-                {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path d, final IOException ex) throws IOException
-                {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            IoUtil.delete(directory.toFile(), false);
         }
-        catch (final IOException ex)
+        catch (final RuntimeException ex)
         {
             System.err.println("ringwal load: could not delete " + directory + ": " + ex);
         }

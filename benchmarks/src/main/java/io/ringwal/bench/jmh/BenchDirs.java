@@ -2,15 +2,13 @@ package io.ringwal.bench.jmh;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 import io.ringwal.bench.load.CounterSnapshot;
 import io.ringwal.journal.JournalWriter;
+import org.agrona.IoUtil;
 
 /**
  * Where benchmark files go: a fresh directory under {@code -Dringwal.bench.dir} (default
@@ -52,32 +50,9 @@ public final class BenchDirs
      */
     public static void delete(final Path directory)
     {
-        if (directory == null || !Files.exists(directory))
+        if (directory != null)
         {
-            return;
-        }
-        try
-        {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-                {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path dir, final IOException ex) throws IOException
-                {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
+            IoUtil.delete(directory.toFile(), false);
         }
     }
 

@@ -112,10 +112,13 @@ final class JournalLock implements AutoCloseable
             for (final Path entry : entries)
             {
                 final String name = entry.getFileName().toString();
-                if (SegmentFileNames.isSegmentFileName(name) || SegmentFileNames.isTempFileName(name) ||
-                    SegmentFileNames.LOCK_FILE_NAME.equals(name))
+                if (SegmentFileNames.isSegmentFileName(name) || SegmentFileNames.isTempFileName(name))
                 {
                     return;
+                }
+                if (SegmentFileNames.LOCK_FILE_NAME.equals(name))
+                {
+                    continue; // left by an earlier writer; not a journal by itself
                 }
                 if (foreign == null)
                 {

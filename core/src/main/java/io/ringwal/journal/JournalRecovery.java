@@ -31,7 +31,6 @@ final class JournalRecovery
     {
         final RecoveryReport report;
         final long journalId;
-        final List<Path> segmentFiles;
         final Path lastSegment;
         final long lastSegmentBase;
         final int lastSegmentEndOffset;
@@ -41,7 +40,6 @@ final class JournalRecovery
         Result(
             final RecoveryReport report,
             final long journalId,
-            final List<Path> segmentFiles,
             final Path lastSegment,
             final long lastSegmentBase,
             final int lastSegmentEndOffset,
@@ -50,7 +48,6 @@ final class JournalRecovery
         {
             this.report = report;
             this.journalId = journalId;
-            this.segmentFiles = segmentFiles;
             this.lastSegment = lastSegment;
             this.lastSegmentBase = lastSegmentBase;
             this.lastSegmentEndOffset = lastSegmentEndOffset;
@@ -139,12 +136,8 @@ final class JournalRecovery
         final List<Path> foreign = chain.otherFiles();
         if (segments.isEmpty())
         {
-            if (!foreign.isEmpty())
-            {
-                throw new JournalException("directory " + directory + " is not empty (it holds " +
-                    foreign.get(0).getFileName() + (foreign.size() > 1 ? " and " + (foreign.size() - 1) +
-                    " more" : "") + ") and holds no ringwal journal; refusing to create a journal there");
-            }
+            // a directory holding other things but no journal was refused by JournalLock before anything was
+            // written into it
             if (!removedFiles.isEmpty())
             {
                 Directories.force(directory);
@@ -152,7 +145,7 @@ final class JournalRecovery
             final RecoveryReport report = new RecoveryReport(directory, true, 0, -1, -1, 0, null, -1, 0,
                 removedFiles, repairedDamage, droppedSegments, System.nanoTime() - start);
             final long id = config.newJournalId() != 0 ? config.newJournalId() : newJournalId();
-            return new Result(report, id, List.of(), null, SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true, 0);
+            return new Result(report, id, null, SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true, 0);
         }
         if (!foreign.isEmpty())
         {
@@ -205,7 +198,7 @@ final class JournalRecovery
         final RecoveryReport report = new RecoveryReport(directory, false, segments.size(), chain.base(0),
             nextSequence - 1, recordsScanned, tornSegment, tornOffset, tornBytes, removedFiles, repairedDamage,
             droppedSegments, System.nanoTime() - start);
-        return new Result(report, chain.journalId(), List.copyOf(segments), lastFile, chain.base(last),
+        return new Result(report, chain.journalId(), lastFile, chain.base(last),
             lastScan.endOffset(), lastScan.isClosed(), nextSequence);
     }
 

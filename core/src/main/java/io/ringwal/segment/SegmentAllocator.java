@@ -230,23 +230,6 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * Clears a held failure so that the allocator tries again (for example after space was freed).
-     */
-    public void retry()
-    {
-        lock.lock();
-        try
-        {
-            failure = null;
-            changed.signalAll();
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    /**
      * How many times a taker had to wait for a segment.
      *
      * @return the count.

@@ -51,7 +51,7 @@ public class CoreWriterBaseline
     @Param({"never"})
     public String forcePolicy;
 
-    /** How the allocator preallocates segments. */
+    /** How the allocator preallocates segments (DIRECT: the journal's default under never and bounded). */
     @Param({"DIRECT"})
     public PreallocationMode preallocation;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,13 @@ import io.ringwal.segment.SegmentPreallocator;
  *     per record, no CRC) into a direct buffer, {@code FileChannel.write} it at the file position, then
  *     {@code force(false)} (fdatasync). The file is a 256 MiB zero-filled (DIRECT) preallocated file, reused by
  *     wrapping to the start: no allocation, no rotation.</li>
+ * </ul>
+ *     <li>{@code groupCommitJournal}: the same group commit, but written the way a journal has to write it: every
+ *     byte once, into a sequence of 64 MiB files, each made when the previous one is full, on the same thread,
+ *     and deleted after it is filled to keep the disk from filling up. With {@code prepare=ZERO_FILL} each file
+ *     is zero-filled with page-sized writes and forced first (real blocks, as ringwal's allocator does); with
+ *     {@code prepare=FALLOCATE} it gets unwritten extents from {@code fallocate(1)}; with {@code prepare=NONE}
+ *     the writes extend an empty file. This is the baseline that pays for the blocks as ringwal does.</li>
  * </ul>
  * Run side by side: {@code ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s ForceEveryBatch}.
  */
@@ -176,6 +184,109 @@ public class ForceEveryBatchBenchmark
         }
     }
 
+    /** A group commit into a sequence of 64 MiB files, each written once. */
+    @State(Scope.Thread)
+    public static class JournalBaseline
+    {
+        /** Size of each file: 64 MiB, ringwal's default segment size. */
+        public static final int FILE_SIZE = 64 * 1024 * 1024;
+
+        /** Records per batch. */
+        @Param({"16", "64"})
+        public int batch;
+
+        /** How each new file gets its blocks: ZERO_FILL, FALLOCATE or NONE. */
+        @Param({"ZERO_FILL"})
+        public String prepare;
+
+        private Path directory;
+        private Path file;
+        private FileChannel channel;
+        private ByteBuffer batchBuffer;
+        private UnsafeBuffer batchView;
+        private UnsafeBuffer payload;
+        private int frameLength;
+        private long position;
+        private long sequence;
+        private int files;
+
+        /**
+         * Creates the directory and the first file.
+         *
+         * @throws IOException if the file cannot be created.
+         */
+        @Setup(Level.Trial)
+        public void open() throws IOException
+        {
+            directory = BenchDirs.fresh("group-commit-journal");
+            frameLength = BitUtil.align(24 + PAYLOAD, 8);
+            batchBuffer = ByteBuffer.allocateDirect(frameLength * batch).order(ByteOrder.LITTLE_ENDIAN);
+            batchView = new UnsafeBuffer(batchBuffer);
+            payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD));
+            nextFile();
+        }
+
+        /**
+         * Closes the current file, deletes it and starts the next one (made as {@link #prepare} says).
+         *
+         * @throws IOException if a file cannot be made.
+         */
+        void nextFile() throws IOException
+        {
+            if (channel != null)
+            {
+                channel.close();
+                Files.delete(file);
+            }
+            file = directory.resolve(String.format("%08d.log", files++));
+            switch (prepare)
+            {
+                case "ZERO_FILL" -> SegmentPreallocator.preallocate(file, FILE_SIZE, PreallocationMode.BUFFERED_PAGES);
+                case "FALLOCATE" -> fallocate(file);
+                case "NONE" -> Files.createFile(file);
+                default -> throw new IllegalArgumentException("prepare=" + prepare +
+                    ": expected ZERO_FILL, FALLOCATE or NONE");
+            }
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            if (!"ZERO_FILL".equals(prepare))
+            {
+                channel.force(true);
+            }
+            position = 0;
+        }
+
+        private static void fallocate(final Path file) throws IOException
+        {
+            final Process process = new ProcessBuilder("fallocate", "-l", Integer.toString(FILE_SIZE),
+                file.toString()).inheritIO().start();
+            try
+            {
+                if (process.waitFor() != 0)
+                {
+                    throw new IOException("fallocate -l " + FILE_SIZE + " " + file + " exited with " +
+                        process.exitValue());
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running fallocate on " + file, ex);
+            }
+        }
+
+        /**
+         * Closes and deletes the files.
+         *
+         * @throws IOException if closing fails.
+         */
+        @TearDown(Level.Trial)
+        public void close() throws IOException
+        {
+            channel.close();
+            BenchDirs.delete(directory);
+        }
+    }
+
     /**
      * One batch through ringwal: append {@code batch} records, end the batch (force).
      *
@@ -220,6 +331,43 @@ public class ForceEveryBatchBenchmark
         if (state.position + offset > Baseline.FILE_SIZE)
         {
             state.position = 0;
+        }
+        long position = state.position;
+        while (buffer.hasRemaining())
+        {
+            position += state.channel.write(buffer, position);
+        }
+        state.channel.force(false);
+        state.position = position;
+        return position;
+    }
+
+    /**
+     * One batch through the journal-like group commit: frame {@code batch} records, write them at the end of the
+     * current file, fdatasync; a full file is replaced by a new one first.
+     *
+     * @param state the files.
+     * @return the new file position.
+     * @throws IOException if the write, force or preparation fails.
+     */
+    @Benchmark
+    public long groupCommitJournal(final JournalBaseline state) throws IOException
+    {
+        final UnsafeBuffer view = state.batchView;
+        final int frameLength = state.frameLength;
+        int offset = 0;
+        for (int i = 0; i < state.batch; i++)
+        {
+            view.putInt(offset, 24 + PAYLOAD, ByteOrder.LITTLE_ENDIAN);
+            view.putLong(offset + 8, state.sequence++, ByteOrder.LITTLE_ENDIAN);
+            view.putBytes(offset + 24, state.payload, 0, PAYLOAD);
+            offset += frameLength;
+        }
+        final ByteBuffer buffer = state.batchBuffer;
+        buffer.clear().limit(offset);
+        if (state.position + offset > JournalBaseline.FILE_SIZE)
+        {
+            state.nextFile();
         }
         long position = state.position;
         while (buffer.hasRemaining())

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.ProducerType;
 
 import io.ringwal.disruptor.Framing;
 import io.ringwal.disruptor.JournalPipeline;
@@ -30,6 +31,7 @@ import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
+import io.ringwal.segment.PreallocationMode;
 
 /**
  * The pipeline goal check with <b>rotation excluded</b>: one op (a single shot) writes as many records as fit in
@@ -41,7 +43,13 @@ import io.ringwal.journal.JournalWriter;
  * </ul>
  * The setup before each shot (a fresh journal, and a pause so the allocator thread has finished preparing the
  * next segment and does not compete for a core during the shot) is not timed; the teardown checks that the shot
- * did not rotate. records/s = records per shot / score. Goal: pipeline ≥ 80 % of coreWriter for 64 B.
+ * did not rotate; the pipeline's shots print how many batches the writer made and how often the producer found
+ * the ring full. records/s = records per shot / score. Goal: pipeline ≥ 80 % of coreWriter for 64 B.
+ *
+ * <p>Both pay for the journal's background write-back of the active segment (under never, every 1 MiB written
+ * once a batch has ended): {@code coreWriter} ends a batch every {@link #coreBatch} records. With
+ * {@code -p coreBatch=0} it never does, and so measures a writer whose dirty pages stay in memory for the whole
+ * shot (the number this benchmark reported before).
  * {@link PipelineThroughputBenchmark} and {@link CoreWriterBaseline} compare the same with rotation included.
  */
 @State(Scope.Thread)
@@ -67,6 +75,27 @@ public class PipelineInSegmentBenchmark
     /** Writer wait strategy of the pipeline (see {@link PipelineThroughputBenchmark}). */
     @Param({"phased"})
     public String waitStrategy;
+
+    /** Producer type of the ring: MULTI (the pipeline's default) or SINGLE. */
+    @Param({"MULTI"})
+    public ProducerType producerType;
+
+    /** The pipeline's maximum record size, which sets the slot stride (header + this, rounded to 64 bytes). */
+    @Param({"1024"})
+    public int slotRecordSize;
+
+    /** How segments are preallocated (DIRECT: the journal's default under never). */
+    @Param({"DIRECT"})
+    public PreallocationMode preallocation;
+
+    /**
+     * {@code coreWriter} ends a batch every this many records (0: never). Ending batches is what lets the journal's
+     * background write-back of the active segment run (under the never policy it writes the dirty pages back every
+     * 1 MiB); the pipeline's writer ends a batch whenever it catches up, so without batch ends the core writer
+     * would skip a cost the pipeline pays.
+     */
+    @Param({"64"})
+    public int coreBatch;
 
     /** Milliseconds to pause after opening, so the allocator has prepared the next segment. */
     @Param({"1500"})
@@ -106,6 +135,7 @@ public class PipelineInSegmentBenchmark
         final JournalConfig config = JournalConfig.builder()
             .segmentSize(SEGMENT_SIZE)
             .forcePolicy(ForcePolicy.never())
+            .preallocationMode(preallocation)
             .build();
         if (params.getBenchmark().endsWith("coreWriter"))
         {
@@ -115,7 +145,8 @@ public class PipelineInSegmentBenchmark
         {
             final JournalPipelineBuilder builder = JournalPipeline.builder(directory)
                 .journalConfig(config)
-                .maxRecordSize(Math.max(1024, payloadSize))
+                .maxRecordSize(Math.max(slotRecordSize, payloadSize))
+                .producerType(producerType)
                 .framing(framing);
             final WaitStrategy strategy = PipelineThroughputBenchmark.waitStrategy(waitStrategy);
             if (strategy != null)
@@ -144,6 +175,8 @@ public class PipelineInSegmentBenchmark
         {
             pipeline.close();
             rotations = pipeline.counters().rotations();
+            System.out.print("(writer batches " + pipeline.counters().batches() + ", ring found full " +
+                pipeline.counters().publishRingFull() + " times) ");
             if (pipeline.failure() != null)
             {
                 throw new IllegalStateException("pipeline failed", pipeline.failure());
@@ -168,11 +201,17 @@ public class PipelineInSegmentBenchmark
         final JournalWriter writer = this.writer;
         final UnsafeBuffer payload = this.payload;
         final int length = payloadSize;
+        final int coreBatch = this.coreBatch;
         long sequence = -1;
         for (int i = 0; i < records; i++)
         {
             sequence = writer.append(payload, 0, length);
+            if (coreBatch > 0 && (i + 1) % coreBatch == 0)
+            {
+                writer.endOfBatch();
+            }
         }
+        writer.endOfBatch();
         return sequence;
     }
 

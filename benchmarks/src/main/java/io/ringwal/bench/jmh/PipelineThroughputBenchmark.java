@@ -93,12 +93,12 @@ public class PipelineThroughputBenchmark
     @Param({"MULTI"})
     public ProducerType producerType;
 
-    /** How the allocator preallocates segments. */
+    /** How the allocator preallocates segments (DIRECT: the journal's default under never and bounded). */
     @Param({"DIRECT"})
     public PreallocationMode preallocation;
 
-    /** Ring slots (a power of two); the pipeline's default is 1024. */
-    @Param({"1024"})
+    /** Ring slots (a power of two); the pipeline's default is 8192. */
+    @Param({"8192"})
     public int ringSize;
 
     private Path directory;

@@ -8,7 +8,8 @@ public enum PreallocationMode
     /**
      * Zero-fill with direct I/O ({@code O_DIRECT}), falling back to {@link #BUFFERED} where the file system
      * refuses direct I/O (tmpfs). Reserves real blocks without filling the page cache with large folios, which
-     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk.
+     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk. The
+     * default under the never and bounded force policies (little CPU on the allocator thread).
      */
     DIRECT,
 
@@ -21,9 +22,11 @@ public enum PreallocationMode
     /**
      * Zero-fill with ordinary buffered writes of one page (4 KiB) each, then force. Reserves real blocks and leaves
      * the file in the page cache as small (single-page) folios, so pretouching needs no disk read and small forces
-     * write back only what was dirtied. One system call per page on the allocator thread. The default: measured
-     * against {@link #DIRECT}, same force cost and no write amplification, but no read-back of the zeros when
-     * pretouching, so the allocator moves two bytes per byte appended instead of three (see docs/BENCHMARKS.md).
+     * write back only what was dirtied. One system call per page on the allocator thread. The default under the
+     * every-batch force policy: measured against {@link #DIRECT}, same force cost and no write amplification, but
+     * no read-back of the zeros when pretouching, so forces do not queue behind the allocator's reads. Its price is
+     * CPU: under never and bounded, where {@link #DIRECT} is the default, it halved sustained appends on two cores
+     * (see {@code JournalConfig.defaultPreallocationMode} and docs/BENCHMARKS.md).
      */
     BUFFERED_PAGES,
 

@@ -194,8 +194,9 @@ final class LoadCommand implements Callable<Integer>
             "writer: records per batch (default 64).")
     private Integer batch;
 
-    @Option(names = "--preallocation", paramLabel = "MODE", defaultValue = "direct",
-        description = "How segments get their blocks: direct | buffered | sparse (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preallocation", paramLabel = "MODE",
+        description = "How segments get their blocks: direct | buffered | buffered_pages | sparse (default: the " +
+            "journal's default for the force policy: buffered_pages for every-batch, direct otherwise).")
     private PreallocationMode preallocation;
 
     @Option(names = "--dir", paramLabel = "DIR",
@@ -263,7 +264,7 @@ final class LoadCommand implements Callable<Integer>
             .append(" duration=").append(durationNanos == Long.MAX_VALUE ? "-" : seconds + "s")
             .append(" record-size=").append(sizes).append(" rate=").append(rate == 0 ? "unbounded" : rate + "/s")
             .append(" force-policy=").append(forcePolicy).append(" segment-size=").append(segmentSize)
-            .append(" preallocation=").append(preallocation);
+            .append(" preallocation=").append(config.preallocationMode());
         if (target == Target.pipeline)
         {
             settings.append(" ring-size=").append(ringSize).append(" wait-strategy=").append(waitStrategy)
@@ -336,8 +337,11 @@ final class LoadCommand implements Callable<Integer>
             final JournalConfig.Builder builder = JournalConfig.builder()
                 .segmentSize(segmentSize)
                 .forcePolicy(forcePolicy)
-                .preallocationMode(preallocation)
                 .forceObserver(forceTimes);
+            if (preallocation != null)
+            {
+                builder.preallocationMode(preallocation);
+            }
             if (sizes.max() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
             {
                 builder.maxRecordSize(sizes.max());

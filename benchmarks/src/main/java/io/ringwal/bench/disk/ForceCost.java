@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,7 +22,7 @@ import io.ringwal.segment.SegmentPreallocator;
  * Measures what one force of a freshly written range costs, and how many bytes the disk really writes for it,
  * for each way a segment can be preallocated.
  *
- * <p>For each preallocation mode (DIRECT, BUFFERED, SPARSE) and each range size (4 KiB, 64 KiB, 1 MiB by
+ * <p>For each preallocation mode (DIRECT, BUFFERED_PAGES, BUFFERED, SPARSE, and a file given unwritten extents by {@code fallocate(1)}) and each range size (4 KiB, 64 KiB, 1 MiB by
  * default) it preallocates a segment with {@link SegmentPreallocator}, maps it with {@link MappedSegment#map}
  * (pretouched, as the journal's allocator does), and then, as a journal does, writes the next range sequentially
  * through the mapping and forces exactly that range ({@link MappedSegment#force}), {@code forces} times. Around
@@ -81,8 +82,56 @@ public final class ForceCost
         }
         for (final int size : sizes)
         {
+            measureFallocated(directory, size, forces, segmentSize, stats, out);
+        }
+        for (final int size : sizes)
+        {
             measureWriteFdatasync(directory, size, forces, segmentSize, stats).print(out);
         }
+    }
+
+    /**
+     * The same as {@link #measureMapped} with WRITE pretouch, on a file that {@code fallocate(1)} gave unwritten
+     * extents instead of zero-filled blocks (Java has no {@code fallocate}; the journal does not offer it because
+     * of what this row shows: the first write to an unwritten extent makes each force commit metadata).
+     */
+    private static void measureFallocated(
+        final Path directory, final int size, final int forces, final int minimumSize, final BlockDeviceStats stats,
+        final PrintStream out) throws IOException
+    {
+        final Path file = directory.resolve("force-cost-fallocate-" + size + ".seg");
+        Files.deleteIfExists(file);
+        final int segmentSize = segmentSizeFor(size, forces, minimumSize);
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder("fallocate", "-l", Integer.toString(segmentSize), file.toString())
+                .redirectErrorStream(true).start();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0)
+            {
+                out.println("FALLOCATE+WRITE    skipped: fallocate -l " + segmentSize + " " + file + " failed: " +
+                    output.strip());
+                Files.deleteIfExists(file);
+                return;
+            }
+        }
+        catch (final IOException ex)
+        {
+            out.println("FALLOCATE+WRITE    skipped: cannot run fallocate(1): " + ex.getMessage());
+            return;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            Files.deleteIfExists(file);
+            throw new IOException("interrupted while running fallocate on " + file, ex);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.force(true);
+        }
+        forceThroughMapping(file, "FALLOCATE+WRITE", PretouchMode.WRITE, size, forces, stats).print(out);
     }
 
     private static int segmentSizeFor(final int size, final int forces, final int minimum)
@@ -105,6 +154,15 @@ public final class ForceCost
         Files.deleteIfExists(file);
         final int segmentSize = segmentSizeFor(size, forces, minimumSize);
         final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, mode);
+        return forceThroughMapping(file,
+            (used == mode ? mode.name() : mode.name() + "->" + used.name()) + "+" + pretouch.name(), pretouch, size,
+            forces, stats);
+    }
+
+    private static Row forceThroughMapping(
+        final Path file, final String label, final PretouchMode pretouch, final int size, final int forces,
+        final BlockDeviceStats stats) throws IOException
+    {
         final long[] nanos = new long[forces];
         final long[] disk = new long[forces];
         try (MappedSegment segment = MappedSegment.map(file, pretouch))
@@ -131,8 +189,7 @@ public final class ForceCost
         {
             Files.deleteIfExists(file);
         }
-        return new Row((used == mode ? mode.name() : mode.name() + "->" + used.name()) + "+" + pretouch.name(), size,
-            nanos, disk);
+        return new Row(label, size, nanos, disk);
     }
 
     private static Row measureWriteFdatasync(

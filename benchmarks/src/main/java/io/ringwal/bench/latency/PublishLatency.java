@@ -92,7 +92,8 @@ public final class PublishLatency
                     "  --wait-strategy W    phased | liteTimeout | yielding | sleeping | busySpin (default phased)",
                     "  --framing F          WRITER | PRODUCER (default WRITER)",
                     "  --producer-type T    SINGLE | MULTI (default MULTI, the pipeline default)",
-                    "  --ring-size N        ring slots, a power of two (default 1024)",
+                    "  --ring-size N        ring slots, a power of two (default " +
+                        JournalPipelineBuilder.DEFAULT_RING_SIZE + ")",
                     "  --segment-mib N      segment size in MiB (default 256)",
                     "  --dir PATH           journal directory (default: a fresh one under ringwal-data/jmh, " +
                         "deleted after the run)"));

@@ -14,13 +14,13 @@ public enum PreallocationMode
     DIRECT,
 
     /**
-     * Zero-fill with ordinary buffered writes. Reserves real blocks, but on ext4 leaves the file in the page
+     * Zero-fill with ordinary buffered writes of 1 MiB, each written back before the next. Reserves real blocks, but on ext4 leaves the file in the page
      * cache as large folios, so each small force writes back far more than was dirtied.
      */
     BUFFERED,
 
     /**
-     * Zero-fill with ordinary buffered writes of one page (4 KiB) each, then force. Reserves real blocks and leaves
+     * Zero-fill with ordinary buffered writes of one page (4 KiB) each, written back every MiB, then force. Reserves real blocks and leaves
      * the file in the page cache as small (single-page) folios, so pretouching needs no disk read and small forces
      * write back only what was dirtied. One system call per page on the allocator thread. The default under the
      * every-batch force policy: measured against {@link #DIRECT}, same force cost and no write amplification, but

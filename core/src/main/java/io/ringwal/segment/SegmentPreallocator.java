@@ -25,6 +25,15 @@ public final class SegmentPreallocator
      */
     private static final OpenOption DIRECT_OPTION = directOption();
     private static final int PAGE_SIZE = 4096;
+    /**
+     * Buffered zero-fill writes back (fdatasync) after every this many bytes instead of once at the end: a whole
+     * segment of dirty zeros written back at once queues tens of milliseconds of writes ahead of the journal's
+     * next force. Measured with {@code ./ringwal load --rate 100000 --record-size 1024} (every-batch,
+     * page-sized zero-fill): publish&rarr;durable p99 40&ndash;48 ms with one write-back per segment, 9&ndash;13 ms
+     * with one per MiB, same throughput unbounded; one per 256 KiB made the writer wait for the allocator 4&times;
+     * as long at full speed.
+     */
+    private static final long WRITE_BACK_INTERVAL = 1024 * 1024;
 
     private SegmentPreallocator()
     {
@@ -172,6 +181,10 @@ public final class SegmentPreallocator
             long position = 0;
             while (position < size)
             {
+                if (position > 0 && position % WRITE_BACK_INTERVAL == 0)
+                {
+                    channel.force(false);
+                }
                 final int length = (int)Math.min(chunkSize, size - position);
                 zeros.clear().limit(length);
                 while (zeros.hasRemaining())

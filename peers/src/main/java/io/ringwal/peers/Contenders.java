@@ -3,6 +3,7 @@ package io.ringwal.peers;
 import java.util.List;
 
 import io.ringwal.journal.ForcePolicy;
+import io.ringwal.segment.PreallocationMode;
 
 /**
  * The contenders by name.
@@ -11,7 +12,7 @@ public final class Contenders
 {
     /** Every contender name, in table order. */
     public static final List<String> ALL = List.of(
-        "ringwal-never", "ringwal-bounded", "ringwal-every-batch",
+        "ringwal-never", "ringwal-bounded", "ringwal-every-batch", "ringwal-every-batch-direct",
         "chronicle", "chronicle-sync1000",
         "log4j-mmap", "log4j-raf",
         "naive-mmap", "group-commit", "plain-copy");
@@ -34,6 +35,8 @@ public final class Contenders
             case "ringwal-never" -> new RingwalContender(name, ForcePolicy.never());
             case "ringwal-bounded" -> new RingwalContender(name, RingwalContender.BOUNDED);
             case "ringwal-every-batch" -> new RingwalContender(name, ForcePolicy.everyBatch());
+            case "ringwal-every-batch-direct" ->
+                new RingwalContender(name, ForcePolicy.everyBatch(), PreallocationMode.DIRECT);
             case "chronicle" -> new ChronicleContender(name, false);
             case "chronicle-sync1000" -> new ChronicleContender(name, true);
             case "log4j-mmap" -> new Log4jContender(name, true);

@@ -38,8 +38,8 @@ public final class PeersMain
 
     private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-bounded", "chronicle",
         "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
-    private static final List<String> DURABLE = List.of("ringwal-every-batch", "group-commit",
-        "chronicle-sync1000");
+    private static final List<String> DURABLE = List.of("ringwal-every-batch", "ringwal-every-batch-direct",
+        "group-commit", "chronicle-sync1000");
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared
@@ -65,7 +65,8 @@ public final class PeersMain
         new Cell("durable-1p-1KiB", 1, 1024, 0, DURABLE, "ringwal-every-batch"),
         new Cell("durable-2p-1KiB", 2, 1024, 0, DURABLE, "ringwal-every-batch"),
         new Cell("latency-100k-1KiB", 1, 1024, 100_000,
-            List.of("ringwal-every-batch", "ringwal-bounded", "group-commit", "chronicle-sync1000"),
+            List.of("ringwal-every-batch", "ringwal-every-batch-direct", "ringwal-bounded", "group-commit",
+                "chronicle-sync1000"),
             "ringwal-every-batch"),
         new Cell("latency-500k-64B", 1, 64, 500_000,
             List.of("ringwal-never", "chronicle", "naive-mmap", "log4j-mmap", "log4j-raf", "plain-copy"),

@@ -11,10 +11,12 @@ import io.ringwal.disruptor.JournalPipeline;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalReader;
+import io.ringwal.segment.PreallocationMode;
 
 /**
- * ringwal's Disruptor pipeline with one force policy, with the defaults a user gets (ring of 1,024 slots,
- * multi-producer, 64 MiB segments preallocated with direct I/O and pretouched).
+ * ringwal's Disruptor pipeline with one force policy, with the defaults a user gets (ring of 8,192 slots,
+ * multi-producer, phased wait, 64 MiB segments pretouched, preallocated as the force policy's default says:
+ * page-sized zero-fill under every-batch, direct zero-fill otherwise), or with one preallocation mode forced.
  */
 public final class RingwalContender implements Contender
 {
@@ -23,6 +25,7 @@ public final class RingwalContender implements Contender
 
     private final String name;
     private final ForcePolicy policy;
+    private final PreallocationMode preallocation;
     private JournalPipeline pipeline;
     private AtomicLongArray lastSequence;
     private int producers;
@@ -35,8 +38,21 @@ public final class RingwalContender implements Contender
      */
     public RingwalContender(final String name, final ForcePolicy policy)
     {
+        this(name, policy, null);
+    }
+
+    /**
+     * A ringwal contender with a preallocation mode other than the policy's default.
+     *
+     * @param name          its name.
+     * @param policy        its force policy.
+     * @param preallocation the preallocation mode, or null for the policy's default.
+     */
+    public RingwalContender(final String name, final ForcePolicy policy, final PreallocationMode preallocation)
+    {
         this.name = name;
         this.policy = policy;
+        this.preallocation = preallocation;
     }
 
     @Override
@@ -55,10 +71,20 @@ public final class RingwalContender implements Contender
             lastSequence.set(p, -1);
         }
         pipeline = JournalPipeline.builder(dir)
-            .journalConfig(JournalConfig.builder().forcePolicy(policy).build())
+            .journalConfig(journalConfig())
             .maxRecordSize(workload.recordSize())
             .build()
             .start();
+    }
+
+    private JournalConfig journalConfig()
+    {
+        final JournalConfig.Builder builder = JournalConfig.builder().forcePolicy(policy);
+        if (preallocation != null)
+        {
+            builder.preallocationMode(preallocation);
+        }
+        return builder.build();
     }
 
     @Override

@@ -34,8 +34,8 @@ class PeersSmokeTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ringwal-never", "ringwal-bounded", "ringwal-every-batch", "chronicle",
-        "chronicle-sync1000", "log4j-mmap", "log4j-raf", "naive-mmap", "group-commit", "plain-copy"})
+    @ValueSource(strings = {"ringwal-never", "ringwal-bounded", "ringwal-every-batch", "ringwal-every-batch-direct",
+        "chronicle", "chronicle-sync1000", "log4j-mmap", "log4j-raf", "naive-mmap", "group-commit", "plain-copy"})
     void shouldRunAndReadBackEachContenderWhenTwoProducersPublishAFewThousandRecords(final String contender)
         throws Exception
     {

@@ -44,8 +44,7 @@ public final class JournalConfig
         this.segmentSize = builder.segmentSize;
         this.maxRecordSize = builder.maxRecordSize;
         this.forcePolicy = builder.forcePolicy;
-        this.preallocationMode = builder.preallocationMode != null ? builder.preallocationMode :
-            defaultPreallocationMode(builder.forcePolicy);
+        this.preallocationMode = builder.preallocationMode;
         this.pretouchMode = builder.pretouchMode;
         this.recoveryMode = builder.recoveryMode;
         this.verifyScope = builder.verifyScope;
@@ -53,28 +52,6 @@ public final class JournalConfig
         this.allocationTimeoutNanos = builder.allocationTimeoutNanos;
         this.newJournalId = builder.newJournalId;
         this.epochMillisClock = builder.epochMillisClock;
-    }
-
-    /**
-     * The preallocation used when none is set, chosen by force policy from measurements on a 2-core virtio-disk
-     * machine (docs/BENCHMARKS.md, "Preallocation by force policy"):
-     * <ul>
-     *     <li>{@link ForcePolicy#everyBatch()}: {@link PreallocationMode#BUFFERED_PAGES}. Each batch pays a force,
-     *     and with page-sized zero-fill nothing reads the zeros back from the disk while it forces: a 16-record
-     *     batch of 1 KiB forced 2.5&times; as often per second as with {@link PreallocationMode#DIRECT}, and the
-     *     median publish&rarr;durable latency at 100,000 records/s was 0.28 ms instead of 0.87 ms.</li>
-     *     <li>never and bounded: {@link PreallocationMode#DIRECT}. Throughput is what counts there, and the
-     *     page-sized zero-fill costs the allocator thread one system call per 4 KiB, which on two cores halved
-     *     sustained appends (64 B: 4.96 M against 2.42 M records/s under never).</li>
-     * </ul>
-     *
-     * @param forcePolicy the force policy.
-     * @return the preallocation mode a journal with that policy gets by default.
-     */
-    public static PreallocationMode defaultPreallocationMode(final ForcePolicy forcePolicy)
-    {
-        return forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH ?
-            PreallocationMode.BUFFERED_PAGES : PreallocationMode.DIRECT;
     }
 
     /**
@@ -140,8 +117,7 @@ public final class JournalConfig
     }
 
     /**
-     * How segment files get their blocks: the mode set on the builder, or else the default for the force policy
-     * ({@link #defaultPreallocationMode(ForcePolicy)}).
+     * How segment files get their blocks.
      *
      * @return the mode.
      */
@@ -237,7 +213,7 @@ public final class JournalConfig
         private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
         private boolean maxRecordSizeSet;
         private ForcePolicy forcePolicy = ForcePolicy.everyBatch();
-        private PreallocationMode preallocationMode;
+        private PreallocationMode preallocationMode = PreallocationMode.ADAPTIVE;
         private PretouchMode pretouchMode = PretouchMode.WRITE;
         private RecoveryMode recoveryMode = RecoveryMode.STRICT;
         private VerifyScope verifyScope = VerifyScope.ALL_SEGMENTS;
@@ -289,8 +265,11 @@ public final class JournalConfig
         }
 
         /**
-         * How segment files get their blocks. Unset, it follows the force policy:
-         * {@link JournalConfig#defaultPreallocationMode(ForcePolicy)}.
+         * How segment files get their blocks. {@link PreallocationMode#ADAPTIVE} by default: page-sized zero-fill
+         * while the writer's forces are small, direct zero-fill once they are large, chosen per segment. Measured
+         * on 2 cores and a virtio disk (docs/BENCHMARKS.md): page-sized zero-fill forces 16 KiB batches 2.4&times;
+         * as often per second as direct; direct moves 1.7&times; the records under every-batch at full speed and
+         * 2&times; under never, where page-sized zero-fill costs the allocator thread a system call per page.
          *
          * @param preallocationMode the mode.
          * @return this builder.

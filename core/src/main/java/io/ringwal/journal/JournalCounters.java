@@ -16,6 +16,8 @@ public final class JournalCounters
     long rotationNanos;
     long allocatorWaits;
     long allocatorWaitNanos;
+    long segmentsDirect;
+    long segmentsBufferedPages;
 
     JournalCounters()
     {
@@ -123,10 +125,31 @@ public final class JournalCounters
         return allocatorWaitNanos;
     }
 
+    /**
+     * Segments the allocator prepared with direct zero-fill (under {@code ADAPTIVE}: while forces were large).
+     *
+     * @return the count, including a prepared segment not taken yet.
+     */
+    public long segmentsDirect()
+    {
+        return segmentsDirect;
+    }
+
+    /**
+     * Segments the allocator prepared with page-sized zero-fill (under {@code ADAPTIVE}: while forces were small).
+     *
+     * @return the count, including a prepared segment not taken yet.
+     */
+    public long segmentsBufferedPages()
+    {
+        return segmentsBufferedPages;
+    }
+
     @Override
     public String toString()
     {
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
-            " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits;
+            " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits + " segmentsDirect=" + segmentsDirect +
+            " segmentsBufferedPages=" + segmentsBufferedPages;
     }
 }

@@ -17,8 +17,10 @@ import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.segment.AdaptivePreallocation;
 import io.ringwal.segment.Directories;
 import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.SegmentAllocator;
 
 /**
@@ -66,6 +68,8 @@ public final class JournalWriter implements AutoCloseable
     private final ForceObserver forceObserver;
     private final JournalLock lock;
     private final SegmentAllocator allocator;
+    /** Chooses each segment's preallocation under ADAPTIVE from the forces reported here; null otherwise. */
+    private final AdaptivePreallocation adaptive;
     private final SegmentFlusher flusher;
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
@@ -96,8 +100,10 @@ public final class JournalWriter implements AutoCloseable
         final JournalConfig config,
         final JournalLock lock,
         final JournalRecovery.Result recovered,
-        final SegmentAllocator allocator)
+        final SegmentAllocator allocator,
+        final AdaptivePreallocation adaptive)
     {
+        this.adaptive = adaptive;
         this.directory = directory;
         this.config = config;
         this.forcePolicy = config.forcePolicy();
@@ -139,9 +145,12 @@ public final class JournalWriter implements AutoCloseable
         try
         {
             final JournalRecovery.Result recovered = JournalRecovery.recover(dir, config);
-            allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(),
+            final AdaptivePreallocation adaptive = config.preallocationMode() == PreallocationMode.ADAPTIVE ?
+                new AdaptivePreallocation(config.forcePolicy().kind() == ForcePolicy.Kind.EVERY_BATCH ?
+                    0 : config.segmentSize()) : null;
+            allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
                 config.pretouchMode(), "ringwal-allocator-" + dir.getFileName());
-            writer = new JournalWriter(dir, config, lock, recovered, allocator);
+            writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive);
             writer.openActive(recovered);
             return writer;
         }
@@ -525,6 +534,10 @@ public final class JournalWriter implements AutoCloseable
         counters.forces++;
         counters.forceNanos += duration;
         counters.forcedBytes += length;
+        if (adaptive != null)
+        {
+            adaptive.recordForce(length);
+        }
         forceObserver.afterForce(active.path(), from, length, upto, duration);
     }
 
@@ -723,6 +736,8 @@ public final class JournalWriter implements AutoCloseable
     {
         counters.allocatorWaits = allocator.waitCount();
         counters.allocatorWaitNanos = allocator.waitNanos();
+        counters.segmentsDirect = allocator.segmentsPrepared(PreallocationMode.DIRECT);
+        counters.segmentsBufferedPages = allocator.segmentsPrepared(PreallocationMode.BUFFERED_PAGES);
         return counters;
     }
 

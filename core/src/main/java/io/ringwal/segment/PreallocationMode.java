@@ -8,8 +8,8 @@ public enum PreallocationMode
     /**
      * Zero-fill with direct I/O ({@code O_DIRECT}), falling back to {@link #BUFFERED} where the file system
      * refuses direct I/O (tmpfs). Reserves real blocks without filling the page cache with large folios, which
-     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk. The
-     * default under the never and bounded force policies (little CPU on the allocator thread).
+     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk. Best
+     * for large forces and for never/bounded (little CPU on the allocator thread).
      */
     DIRECT,
 
@@ -22,13 +22,22 @@ public enum PreallocationMode
     /**
      * Zero-fill with ordinary buffered writes of one page (4 KiB) each, written back every MiB, then force. Reserves real blocks and leaves
      * the file in the page cache as small (single-page) folios, so pretouching needs no disk read and small forces
-     * write back only what was dirtied. One system call per page on the allocator thread. The default under the
-     * every-batch force policy: measured against {@link #DIRECT}, same force cost and no write amplification, but
+     * write back only what was dirtied. One system call per page on the allocator thread. Best for small forces:
      * no read-back of the zeros when pretouching, so forces do not queue behind the allocator's reads. Its price is
-     * CPU: under never and bounded, where {@link #DIRECT} is the default, it halved sustained appends on two cores
-     * (see {@code JournalConfig.defaultPreallocationMode} and docs/BENCHMARKS.md).
+     * CPU and write-back traffic: it halved sustained appends under never on two cores, and large forces are
+     * slower than on {@link #DIRECT} segments ({@link #ADAPTIVE}, the default, picks between the two; see
+     * docs/BENCHMARKS.md).
      */
     BUFFERED_PAGES,
+
+    /**
+     * {@link #BUFFERED_PAGES} or {@link #DIRECT}, chosen for each new segment by the size of the writer's recent
+     * forces (see {@link AdaptivePreallocation}): page-sized zero-fill while forces are small (a force every batch
+     * at moderate rates), direct zero-fill once they are large (full speed, or rare forces under never and
+     * bounded). The journal's default for every force policy. Only the allocator resolves it;
+     * {@link SegmentPreallocator} takes the concrete modes.
+     */
+    ADAPTIVE,
 
     /**
      * A sparse file ({@code ftruncate}). No blocks are reserved: a store through the mapping on a full disk

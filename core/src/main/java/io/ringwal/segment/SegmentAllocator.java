@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,6 +26,7 @@ public final class SegmentAllocator implements AutoCloseable
     private final Path directory;
     private final int segmentSize;
     private final PreallocationMode mode;
+    private final AdaptivePreallocation adaptive;
     private final PretouchMode pretouch;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,6 +40,7 @@ public final class SegmentAllocator implements AutoCloseable
     private volatile long waitCount;
     private volatile long waitNanos;
     private volatile long segmentsPrepared;
+    private final AtomicLongArray preparedByMode = new AtomicLongArray(PreallocationMode.values().length);
 
     /**
      * Starts an allocator thread for a journal directory.
@@ -55,9 +58,36 @@ public final class SegmentAllocator implements AutoCloseable
         final PretouchMode pretouch,
         final String threadName)
     {
+        this(directory, segmentSize, mode, null, pretouch, threadName);
+    }
+
+    /**
+     * Starts an allocator thread for a journal directory.
+     *
+     * @param directory   the journal directory.
+     * @param segmentSize the size of each segment file.
+     * @param mode        how to allocate blocks.
+     * @param adaptive    chooses the mode of each segment when {@code mode} is
+     *                    {@link PreallocationMode#ADAPTIVE} (required then, ignored otherwise).
+     * @param pretouch    how to fault every page in before handing a segment over.
+     * @param threadName  name of the allocator thread.
+     */
+    public SegmentAllocator(
+        final Path directory,
+        final int segmentSize,
+        final PreallocationMode mode,
+        final AdaptivePreallocation adaptive,
+        final PretouchMode pretouch,
+        final String threadName)
+    {
+        if (mode == PreallocationMode.ADAPTIVE && adaptive == null)
+        {
+            throw new IllegalArgumentException("preallocation mode ADAPTIVE needs an AdaptivePreallocation");
+        }
         this.directory = directory;
         this.segmentSize = segmentSize;
         this.mode = mode;
+        this.adaptive = adaptive;
         this.pretouch = pretouch;
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
@@ -123,16 +153,17 @@ public final class SegmentAllocator implements AutoCloseable
     {
         final Path file = directory.resolve("prepared-" + (fileCounter++) + "-" + System.nanoTime() +
             SegmentFileNames.TEMP_SUFFIX);
+        final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
         final PreallocationMode used;
         try
         {
-            used = SegmentPreallocator.preallocate(file, segmentSize, mode);
+            used = SegmentPreallocator.preallocate(file, segmentSize, asked);
         }
         catch (final IOException ex)
         {
             throw new IOException("cannot allocate a " + segmentSize + "-byte segment at " + file + ": " + ex, ex);
         }
-        if (used != mode && modeUsed != used)
+        if (used != asked && modeUsed != used)
         {
             LOG.log(Level.WARNING, "direct I/O refused in {0}; segments are zero-filled with buffered writes, " +
                 "which makes small forces write back more than was dirtied", directory);
@@ -142,6 +173,7 @@ public final class SegmentAllocator implements AutoCloseable
         {
             final MappedSegment segment = MappedSegment.map(file, pretouch);
             segmentsPrepared++;
+            preparedByMode.incrementAndGet(used.ordinal());
             return segment;
         }
         catch (final IOException | RuntimeException ex)
@@ -260,7 +292,20 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * The preallocation mode last used, which may differ from the one asked for (direct I/O refused).
+     * How many segments were prepared with a concrete mode (the mode actually used: never
+     * {@link PreallocationMode#ADAPTIVE}, and BUFFERED where direct I/O was refused).
+     *
+     * @param used the mode.
+     * @return segments prepared with it so far.
+     */
+    public long segmentsPrepared(final PreallocationMode used)
+    {
+        return preparedByMode.get(used.ordinal());
+    }
+
+    /**
+     * The preallocation mode last used, which may differ from the one asked for (direct I/O refused) and, under
+     * {@link PreallocationMode#ADAPTIVE}, is the concrete mode chosen for the last segment.
      *
      * @return the mode, or null before the first segment.
      */

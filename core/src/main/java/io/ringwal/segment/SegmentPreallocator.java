@@ -53,6 +53,11 @@ public final class SegmentPreallocator
     public static PreallocationMode preallocate(final Path file, final long size, final PreallocationMode mode)
         throws IOException
     {
+        if (mode == PreallocationMode.ADAPTIVE)
+        {
+            throw new IllegalArgumentException("preallocation mode ADAPTIVE is chosen per segment by the " +
+                "allocator; preallocating " + file + " needs DIRECT, BUFFERED, BUFFERED_PAGES or SPARSE");
+        }
         if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))
         {
             throw new java.nio.file.FileAlreadyExistsException(file.toString());

@@ -10,43 +10,28 @@ import org.junit.jupiter.api.Test;
 import io.ringwal.segment.PreallocationMode;
 
 /**
- * The preallocation default follows the force policy, and a mode set explicitly wins whatever the policy.
+ * The preallocation default is ADAPTIVE whatever the force policy, and a mode set explicitly wins.
  */
 class JournalConfigTest
 {
     @Test
-    void everyBatchDefaultsToPageSizedZeroFill()
+    void defaultsToAdaptivePreallocationForEveryPolicy()
     {
-        assertThat(JournalConfig.builder().build().preallocationMode()).isEqualTo(PreallocationMode.BUFFERED_PAGES);
-        assertThat(JournalConfig.builder().forcePolicy(ForcePolicy.everyBatch()).build().preallocationMode())
-            .isEqualTo(PreallocationMode.BUFFERED_PAGES);
+        assertThat(JournalConfig.builder().build().preallocationMode()).isEqualTo(PreallocationMode.ADAPTIVE);
+        for (final ForcePolicy policy : new ForcePolicy[]{ForcePolicy.everyBatch(), ForcePolicy.never(),
+            ForcePolicy.bounded(1, TimeUnit.MILLISECONDS, 1 << 20)})
+        {
+            assertThat(JournalConfig.builder().forcePolicy(policy).build().preallocationMode())
+                .isEqualTo(PreallocationMode.ADAPTIVE);
+        }
     }
 
     @Test
-    void neverAndBoundedDefaultToDirectZeroFill()
-    {
-        assertThat(JournalConfig.builder().forcePolicy(ForcePolicy.never()).build().preallocationMode())
-            .isEqualTo(PreallocationMode.DIRECT);
-        assertThat(JournalConfig.builder().forcePolicy(ForcePolicy.bounded(1, TimeUnit.MILLISECONDS, 1 << 20))
-            .build().preallocationMode()).isEqualTo(PreallocationMode.DIRECT);
-    }
-
-    @Test
-    void theDefaultFollowsThePolicySetAfterOtherSettings()
-    {
-        final JournalConfig config = JournalConfig.builder().segmentSize(1 << 20)
-            .forcePolicy(ForcePolicy.never()).build();
-        assertThat(config.preallocationMode()).isEqualTo(PreallocationMode.DIRECT);
-    }
-
-    @Test
-    void anExplicitModeWinsOverThePolicyDefault()
+    void anExplicitModeWins()
     {
         for (final PreallocationMode mode : PreallocationMode.values())
         {
             assertThat(JournalConfig.builder().forcePolicy(ForcePolicy.never()).preallocationMode(mode).build()
-                .preallocationMode()).isEqualTo(mode);
-            assertThat(JournalConfig.builder().forcePolicy(ForcePolicy.everyBatch()).preallocationMode(mode).build()
                 .preallocationMode()).isEqualTo(mode);
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,7 +21,7 @@ class SegmentPreallocatorTest
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(PreallocationMode.class)
+    @EnumSource(value = PreallocationMode.class, names = "ADAPTIVE", mode = EnumSource.Mode.EXCLUDE)
     void shouldCreateAZeroFilledFileOfTheRequestedSize(final PreallocationMode mode) throws IOException
     {
         final Path file = dir.resolve("segment.seg.tmp");
@@ -32,7 +33,28 @@ class SegmentPreallocatorTest
     }
 
     @ParameterizedTest
-    @EnumSource(PreallocationMode.class)
+    @EnumSource(value = PreallocationMode.class, names = {"BUFFERED", "BUFFERED_PAGES"})
+    void shouldZeroFillFilesLargerThanTheWriteBackInterval(final PreallocationMode mode) throws IOException
+    {
+        final Path file = dir.resolve("large.seg.tmp");
+        final int size = 3 * 1024 * 1024 + 4096;
+        assertThat(SegmentPreallocator.preallocate(file, size, mode)).isEqualTo(mode);
+        assertThat(Files.size(file)).isEqualTo(size);
+        assertThat(Files.readAllBytes(file)).containsOnly(0);
+    }
+
+    @Test
+    void shouldRefuseAdaptiveByNameWithoutCreatingAFile()
+    {
+        final Path file = dir.resolve("adaptive.seg.tmp");
+        assertThatThrownBy(() -> SegmentPreallocator.preallocate(file, SIZE, PreallocationMode.ADAPTIVE))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("ADAPTIVE").hasMessageContaining(file.toString());
+        assertThat(file).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = PreallocationMode.class, names = "ADAPTIVE", mode = EnumSource.Mode.EXCLUDE)
     void shouldRefuseToOverwriteAnExistingFile(final PreallocationMode mode) throws IOException
     {
         final Path file = dir.resolve("segment.seg.tmp");

@@ -195,8 +195,8 @@ final class LoadCommand implements Callable<Integer>
     private Integer batch;
 
     @Option(names = "--preallocation", paramLabel = "MODE",
-        description = "How segments get their blocks: direct | buffered | buffered_pages | sparse (default: the " +
-            "journal's default for the force policy: buffered_pages for every-batch, direct otherwise).")
+        description = "How segments get their blocks: adaptive | direct | buffered | buffered_pages | sparse " +
+            "(default: the journal's, adaptive: page-sized zero-fill while forces are small, direct once large).")
     private PreallocationMode preallocation;
 
     @Option(names = "--dir", paramLabel = "DIR",

@@ -60,7 +60,7 @@ public class AppendBenchmark
     public int payloadSize;
 
     /** How segment files get their blocks. */
-    @Param({"DIRECT", "BUFFERED_PAGES"})
+    @Param({"DIRECT", "BUFFERED_PAGES", "ADAPTIVE"})
     public PreallocationMode preallocation;
 
     private java.nio.file.Path directory;

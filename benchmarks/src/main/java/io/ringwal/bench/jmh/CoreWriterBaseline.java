@@ -51,8 +51,8 @@ public class CoreWriterBaseline
     @Param({"never"})
     public String forcePolicy;
 
-    /** How the allocator preallocates segments (DIRECT: the journal's default under never and bounded). */
-    @Param({"DIRECT"})
+    /** How the allocator preallocates segments (ADAPTIVE, the journal's default: DIRECT under never). */
+    @Param({"ADAPTIVE"})
     public PreallocationMode preallocation;
 
     private Path directory;

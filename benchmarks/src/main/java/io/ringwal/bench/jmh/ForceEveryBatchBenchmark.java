@@ -78,7 +78,7 @@ public class ForceEveryBatchBenchmark
         public PretouchMode pretouch;
 
         /** How segment files get their blocks. */
-        @Param({"DIRECT", "BUFFERED_PAGES"})
+        @Param({"DIRECT", "BUFFERED_PAGES", "ADAPTIVE"})
         public PreallocationMode preallocation;
 
         private Path directory;

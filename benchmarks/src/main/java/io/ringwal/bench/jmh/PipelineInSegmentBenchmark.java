@@ -84,8 +84,8 @@ public class PipelineInSegmentBenchmark
     @Param({"1024"})
     public int slotRecordSize;
 
-    /** How segments are preallocated (DIRECT: the journal's default under never). */
-    @Param({"DIRECT"})
+    /** How segments are preallocated (ADAPTIVE, the journal's default: DIRECT under never). */
+    @Param({"ADAPTIVE"})
     public PreallocationMode preallocation;
 
     /**

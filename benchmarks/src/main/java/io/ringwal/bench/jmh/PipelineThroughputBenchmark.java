@@ -93,8 +93,8 @@ public class PipelineThroughputBenchmark
     @Param({"MULTI"})
     public ProducerType producerType;
 
-    /** How the allocator preallocates segments (DIRECT: the journal's default under never and bounded). */
-    @Param({"DIRECT"})
+    /** How the allocator preallocates segments (ADAPTIVE, the journal's default: DIRECT under never). */
+    @Param({"ADAPTIVE"})
     public PreallocationMode preallocation;
 
     /** Ring slots (a power of two); the pipeline's default is 8192. */

@@ -15,8 +15,8 @@ import io.ringwal.segment.PreallocationMode;
 
 /**
  * ringwal's Disruptor pipeline with one force policy, with the defaults a user gets (ring of 8,192 slots,
- * multi-producer, phased wait, 64 MiB segments pretouched, preallocated as the force policy's default says:
- * page-sized zero-fill under every-batch, direct zero-fill otherwise), or with one preallocation mode forced.
+ * multi-producer, phased wait, 64 MiB segments pretouched, preallocated ADAPTIVE: page-sized zero-fill while the
+ * writer's forces are small, direct zero-fill once they are large), or with one preallocation mode forced.
  */
 public final class RingwalContender implements Contender
 {

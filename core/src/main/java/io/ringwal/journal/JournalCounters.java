@@ -149,7 +149,7 @@ public final class JournalCounters
     public String toString()
     {
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
-            " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits + " segmentsDirect=" + segmentsDirect +
-            " segmentsBufferedPages=" + segmentsBufferedPages;
+            " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits +
+            " segmentsDirect=" + segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages;
     }
 }

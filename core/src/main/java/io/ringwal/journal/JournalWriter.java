@@ -103,13 +103,13 @@ public final class JournalWriter implements AutoCloseable
         final SegmentAllocator allocator,
         final AdaptivePreallocation adaptive)
     {
-        this.adaptive = adaptive;
         this.directory = directory;
         this.config = config;
         this.forcePolicy = config.forcePolicy();
         this.forceObserver = config.forceObserver();
         this.lock = lock;
         this.allocator = allocator;
+        this.adaptive = adaptive;
         this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH ? null : new SegmentFlusher(
             "ringwal-flusher-" + directory.getFileName(), Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
             FLUSH_INTERVAL_NANOS);

@@ -8,25 +8,26 @@ public enum PreallocationMode
     /**
      * Zero-fill with direct I/O ({@code O_DIRECT}), falling back to {@link #BUFFERED} where the file system
      * refuses direct I/O (tmpfs). Reserves real blocks without filling the page cache with large folios, which
-     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk. Best
-     * for large forces and for never/bounded (little CPU on the allocator thread).
+     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk.
+     * Best for large forces and for never/bounded (little CPU on the allocator thread).
      */
     DIRECT,
 
     /**
-     * Zero-fill with ordinary buffered writes of 1 MiB, each written back before the next. Reserves real blocks, but on ext4 leaves the file in the page
-     * cache as large folios, so each small force writes back far more than was dirtied.
+     * Zero-fill with ordinary buffered writes of 1 MiB, each written back before the next. Reserves real blocks,
+     * but on ext4 leaves the file in the page cache as large folios, so each small force writes back far more than
+     * was dirtied.
      */
     BUFFERED,
 
     /**
-     * Zero-fill with ordinary buffered writes of one page (4 KiB) each, written back every MiB, then force. Reserves real blocks and leaves
-     * the file in the page cache as small (single-page) folios, so pretouching needs no disk read and small forces
-     * write back only what was dirtied. One system call per page on the allocator thread. Best for small forces:
-     * no read-back of the zeros when pretouching, so forces do not queue behind the allocator's reads. Its price is
-     * CPU and write-back traffic: it halved sustained appends under never on two cores, and large forces are
-     * slower than on {@link #DIRECT} segments ({@link #ADAPTIVE}, the default, picks between the two; see
-     * docs/BENCHMARKS.md).
+     * Zero-fill with ordinary buffered writes of one page (4 KiB) each, written back every MiB, then force.
+     * Reserves real blocks and leaves the file in the page cache as small (single-page) folios, so pretouching
+     * needs no disk read and small forces write back only what was dirtied. One system call per page on the
+     * allocator thread. Best for small forces: no read-back of the zeros when pretouching, so forces do not queue
+     * behind the allocator's reads. Its price is CPU and write-back traffic: it halved sustained appends under never
+     * on two cores, and large forces are slower than on {@link #DIRECT} segments ({@link #ADAPTIVE}, the default,
+     * picks between the two; see docs/BENCHMARKS.md).
      */
     BUFFERED_PAGES,
 

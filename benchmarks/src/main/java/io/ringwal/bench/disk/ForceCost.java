@@ -22,8 +22,9 @@ import io.ringwal.segment.SegmentPreallocator;
  * Measures what one force of a freshly written range costs, and how many bytes the disk really writes for it,
  * for each way a segment can be preallocated.
  *
- * <p>For each preallocation mode (DIRECT, BUFFERED_PAGES, BUFFERED, SPARSE, and a file given unwritten extents by {@code fallocate(1)}) and each range size (4 KiB, 64 KiB, 1 MiB by
- * default) it preallocates a segment with {@link SegmentPreallocator}, maps it with {@link MappedSegment#map}
+ * <p>For each preallocation mode (DIRECT, BUFFERED_PAGES, BUFFERED, SPARSE, and a file given unwritten extents by
+ * {@code fallocate(1)}) and each range size (4 KiB, 16 KiB, 64 KiB, 1 MiB by default) it preallocates a segment
+ * with {@link SegmentPreallocator}, maps it with {@link MappedSegment#map}
  * (pretouched, as the journal's allocator does), and then, as a journal does, writes the next range sequentially
  * through the mapping and forces exactly that range ({@link MappedSegment#force}), {@code forces} times. Around
  * each force it reads the device's sectors-written counter ({@link BlockDeviceStats}). It reports the force time

@@ -133,6 +133,65 @@ public class ForceEveryBatchBenchmark
         }
     }
 
+    /**
+     * The group-commit side's batch: frames {@code batch} records (24-byte header with length and sequence, no
+     * CRC, then the payload) into one direct buffer, writes it at a position and forces.
+     */
+    static final class FramedBatch
+    {
+        private final int records;
+        private final int frameLength = BitUtil.align(24 + PAYLOAD, 8);
+        private final ByteBuffer buffer;
+        private final UnsafeBuffer view;
+        private final UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD));
+        private long sequence;
+
+        FramedBatch(final int records)
+        {
+            this.records = records;
+            this.buffer = ByteBuffer.allocateDirect(frameLength * records).order(ByteOrder.LITTLE_ENDIAN);
+            this.view = new UnsafeBuffer(buffer);
+        }
+
+        /**
+         * Frames the next batch of records into the buffer.
+         *
+         * @return the batch's length in bytes.
+         */
+        int frame()
+        {
+            int offset = 0;
+            for (int i = 0; i < records; i++)
+            {
+                view.putInt(offset, 24 + PAYLOAD, ByteOrder.LITTLE_ENDIAN);
+                view.putLong(offset + 8, sequence++, ByteOrder.LITTLE_ENDIAN);
+                view.putBytes(offset + 24, payload, 0, PAYLOAD);
+                offset += frameLength;
+            }
+            buffer.clear().limit(offset);
+            return offset;
+        }
+
+        /**
+         * Writes the framed batch at {@code position} and forces it (fdatasync).
+         *
+         * @param channel  the file.
+         * @param position where the batch goes.
+         * @return the position after the batch.
+         * @throws IOException if the write or the force fails.
+         */
+        long writeAndForce(final FileChannel channel, final long position) throws IOException
+        {
+            long next = position;
+            while (buffer.hasRemaining())
+            {
+                next += channel.write(buffer, next);
+            }
+            channel.force(false);
+            return next;
+        }
+    }
+
     /** The pwrite + fdatasync baseline. */
     @State(Scope.Thread)
     public static class Baseline
@@ -146,12 +205,8 @@ public class ForceEveryBatchBenchmark
 
         private Path directory;
         private FileChannel channel;
-        private ByteBuffer batchBuffer;
-        private UnsafeBuffer batchView;
-        private UnsafeBuffer payload;
-        private int frameLength;
+        private FramedBatch framed;
         private long position;
-        private long sequence;
 
         /**
          * Preallocates the file and opens it.
@@ -165,10 +220,7 @@ public class ForceEveryBatchBenchmark
             final Path file = directory.resolve("baseline.log");
             SegmentPreallocator.preallocate(file, FILE_SIZE, PreallocationMode.DIRECT);
             channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            frameLength = BitUtil.align(24 + PAYLOAD, 8);
-            batchBuffer = ByteBuffer.allocateDirect(frameLength * batch).order(ByteOrder.LITTLE_ENDIAN);
-            batchView = new UnsafeBuffer(batchBuffer);
-            payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD));
+            framed = new FramedBatch(batch);
         }
 
         /**
@@ -202,12 +254,8 @@ public class ForceEveryBatchBenchmark
         private Path directory;
         private Path file;
         private FileChannel channel;
-        private ByteBuffer batchBuffer;
-        private UnsafeBuffer batchView;
-        private UnsafeBuffer payload;
-        private int frameLength;
+        private FramedBatch framed;
         private long position;
-        private long sequence;
         private int files;
 
         /**
@@ -219,10 +267,7 @@ public class ForceEveryBatchBenchmark
         public void open() throws IOException
         {
             directory = BenchDirs.fresh("group-commit-journal");
-            frameLength = BitUtil.align(24 + PAYLOAD, 8);
-            batchBuffer = ByteBuffer.allocateDirect(frameLength * batch).order(ByteOrder.LITTLE_ENDIAN);
-            batchView = new UnsafeBuffer(batchBuffer);
-            payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD));
+            framed = new FramedBatch(batch);
             nextFile();
         }
 
@@ -316,30 +361,13 @@ public class ForceEveryBatchBenchmark
     @Benchmark
     public long groupCommitBaseline(final Baseline state) throws IOException
     {
-        final UnsafeBuffer view = state.batchView;
-        final int frameLength = state.frameLength;
-        int offset = 0;
-        for (int i = 0; i < state.batch; i++)
-        {
-            view.putInt(offset, 24 + PAYLOAD, ByteOrder.LITTLE_ENDIAN);
-            view.putLong(offset + 8, state.sequence++, ByteOrder.LITTLE_ENDIAN);
-            view.putBytes(offset + 24, state.payload, 0, PAYLOAD);
-            offset += frameLength;
-        }
-        final ByteBuffer buffer = state.batchBuffer;
-        buffer.clear().limit(offset);
-        if (state.position + offset > Baseline.FILE_SIZE)
+        final int length = state.framed.frame();
+        if (state.position + length > Baseline.FILE_SIZE)
         {
             state.position = 0;
         }
-        long position = state.position;
-        while (buffer.hasRemaining())
-        {
-            position += state.channel.write(buffer, position);
-        }
-        state.channel.force(false);
-        state.position = position;
-        return position;
+        state.position = state.framed.writeAndForce(state.channel, state.position);
+        return state.position;
     }
 
     /**
@@ -353,29 +381,12 @@ public class ForceEveryBatchBenchmark
     @Benchmark
     public long groupCommitJournal(final JournalBaseline state) throws IOException
     {
-        final UnsafeBuffer view = state.batchView;
-        final int frameLength = state.frameLength;
-        int offset = 0;
-        for (int i = 0; i < state.batch; i++)
-        {
-            view.putInt(offset, 24 + PAYLOAD, ByteOrder.LITTLE_ENDIAN);
-            view.putLong(offset + 8, state.sequence++, ByteOrder.LITTLE_ENDIAN);
-            view.putBytes(offset + 24, state.payload, 0, PAYLOAD);
-            offset += frameLength;
-        }
-        final ByteBuffer buffer = state.batchBuffer;
-        buffer.clear().limit(offset);
-        if (state.position + offset > JournalBaseline.FILE_SIZE)
+        final int length = state.framed.frame();
+        if (state.position + length > JournalBaseline.FILE_SIZE)
         {
             state.nextFile();
         }
-        long position = state.position;
-        while (buffer.hasRemaining())
-        {
-            position += state.channel.write(buffer, position);
-        }
-        state.channel.force(false);
-        state.position = position;
-        return position;
+        state.position = state.framed.writeAndForce(state.channel, state.position);
+        return state.position;
     }
 }

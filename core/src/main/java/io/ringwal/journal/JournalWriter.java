@@ -110,7 +110,7 @@ public final class JournalWriter implements AutoCloseable
         this.lock = lock;
         this.allocator = allocator;
         this.adaptive = adaptive;
-        this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH ? null : new SegmentFlusher(
+        this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH || !config.backgroundWriteBack() ? null : new SegmentFlusher(
             "ringwal-flusher-" + directory.getFileName(), Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
             FLUSH_INTERVAL_NANOS);
         this.recoveryReport = recovered.report;

@@ -47,6 +47,28 @@ class SegmentFlusherTest
     }
 
     @Test
+    void shouldNotWriteBackInTheBackgroundWhenTurnedOffButStillForceAtRotation()
+    {
+        final JournalConfig config = JournalConfig.builder().segmentSize(1024 * 1024)
+            .forcePolicy(ForcePolicy.never()).backgroundWriteBack(false).build();
+        final byte[] payload = new byte[4096];
+        try (JournalWriter writer = JournalWriter.open(dir, config))
+        {
+            assertThat(writer.flusher()).isNull();
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("ringwal-flusher-" + dir.getFileName()));
+            for (int i = 0; i < 300; i++)
+            {
+                writer.append(payload, 0, payload.length);
+                writer.endOfBatch();
+            }
+            assertThat(writer.counters().rotations()).isPositive();
+            assertThat(writer.counters().forces()).as("the rotation forces the finished segment").isPositive();
+            assertThat(writer.durableSequence()).as("the rotation's force covers the old segment").isPositive();
+        }
+    }
+
+    @Test
     void shouldNotWriteBackInTheBackgroundUnderEveryBatch()
     {
         try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().segmentSize(SEGMENT_SIZE)

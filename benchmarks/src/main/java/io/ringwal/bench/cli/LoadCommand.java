@@ -204,6 +204,11 @@ final class LoadCommand implements Callable<Integer>
             "verified run unless --keep).")
     private Path dir;
 
+    @Option(names = "--no-background-write-back",
+        description = "Under never and bounded, write the active segment back only at forces and rotations " +
+            "instead of every MiB in the background (less interference with publishers, longer rotations).")
+    private boolean noBackgroundWriteBack;
+
     @Option(names = "--keep", description = "Keep the default journal directory after the run.")
     private boolean keep;
 
@@ -264,7 +269,8 @@ final class LoadCommand implements Callable<Integer>
             .append(" duration=").append(durationNanos == Long.MAX_VALUE ? "-" : seconds + "s")
             .append(" record-size=").append(sizes).append(" rate=").append(rate == 0 ? "unbounded" : rate + "/s")
             .append(" force-policy=").append(forcePolicy).append(" segment-size=").append(segmentSize)
-            .append(" preallocation=").append(config.preallocationMode());
+            .append(" preallocation=").append(config.preallocationMode())
+            .append(" background-write-back=").append(config.backgroundWriteBack());
         if (target == Target.pipeline)
         {
             settings.append(" ring-size=").append(ringSize).append(" wait-strategy=").append(waitStrategy)
@@ -337,7 +343,8 @@ final class LoadCommand implements Callable<Integer>
             final JournalConfig.Builder builder = JournalConfig.builder()
                 .segmentSize(segmentSize)
                 .forcePolicy(forcePolicy)
-                .forceObserver(forceTimes);
+                .forceObserver(forceTimes)
+                .backgroundWriteBack(!noBackgroundWriteBack);
             if (preallocation != null)
             {
                 builder.preallocationMode(preallocation);

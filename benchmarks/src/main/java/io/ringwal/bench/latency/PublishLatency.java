@@ -54,6 +54,7 @@ public final class PublishLatency
     private ProducerType producerType = ProducerType.MULTI;
     private int ringSize = JournalPipelineBuilder.DEFAULT_RING_SIZE;
     private int segmentMiB = 256;
+    private boolean backgroundWriteBack = true;
     private String directory;
 
     private PublishLatency()
@@ -95,6 +96,7 @@ public final class PublishLatency
                     "  --ring-size N        ring slots, a power of two (default " +
                         JournalPipelineBuilder.DEFAULT_RING_SIZE + ")",
                     "  --segment-mib N      segment size in MiB (default 256)",
+                    "  --background-write-back B  true | false (default true)",
                     "  --dir PATH           journal directory (default: a fresh one under ringwal-data/jmh, " +
                         "deleted after the run)"));
                 return false;
@@ -116,6 +118,7 @@ public final class PublishLatency
                 case "--producer-type" -> producerType = ProducerType.valueOf(value);
                 case "--ring-size" -> ringSize = Integer.parseInt(value);
                 case "--segment-mib" -> segmentMiB = Integer.parseInt(value);
+                case "--background-write-back" -> backgroundWriteBack = parseBoolean(name, value);
                 case "--dir" -> directory = value;
                 default -> throw new IllegalArgumentException("unknown option " + name + " (try --help)");
             }
@@ -142,6 +145,16 @@ public final class PublishLatency
         };
     }
 
+    private static boolean parseBoolean(final String name, final String value)
+    {
+        return switch (value)
+        {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("option " + name + " takes true or false, not " + value);
+        };
+    }
+
     private void run()
     {
         final Path dir = directory != null ? Paths.get(directory) : BenchDirs.fresh("publish-latency");
@@ -149,6 +162,7 @@ public final class PublishLatency
             .journalConfig(JournalConfig.builder()
                 .segmentSize(segmentMiB * 1024 * 1024)
                 .forcePolicy(ForcePolicy.parse(forcePolicy))
+                .backgroundWriteBack(backgroundWriteBack)
                 .build())
             .ringSize(ringSize)
             .maxRecordSize(Math.max(payloadSize, 64))
@@ -166,9 +180,9 @@ public final class PublishLatency
         calibrateClock(clock);
 
         System.out.printf(Locale.ROOT, "PublishLatency: %,d records/s offered, %d s warm-up + %d s measured, " +
-            "%d B payload, force %s, wait %s, framing %s, producer %s, ring %d, segments %d MiB, dir %s%n", rate,
+            "%d B payload, force %s, wait %s, framing %s, producer %s, ring %d, segments %d MiB, background write-back %s, dir %s%n", rate,
             warmupSeconds, seconds, payloadSize, forcePolicy, waitStrategy, framing, producerType, ringSize,
-            segmentMiB, dir);
+            segmentMiB, backgroundWriteBack, dir);
         final JournalPipeline pipeline = builder.build().start();
         try
         {

@@ -20,6 +20,8 @@ public final class PipelineCounters
     private static final VarHandle ROTATIONS;
     private static final VarHandle ALLOCATOR_WAITS;
     private static final VarHandle ALLOCATOR_WAIT_NANOS;
+    private static final VarHandle SEGMENTS_DIRECT;
+    private static final VarHandle SEGMENTS_BUFFERED_PAGES;
     private static final VarHandle PUBLISH_RING_FULL;
     private static final VarHandle TRY_PUBLISH_RING_FULL;
 
@@ -36,6 +38,9 @@ public final class PipelineCounters
             ROTATIONS = lookup.findVarHandle(PipelineCounters.class, "rotations", long.class);
             ALLOCATOR_WAITS = lookup.findVarHandle(PipelineCounters.class, "allocatorWaits", long.class);
             ALLOCATOR_WAIT_NANOS = lookup.findVarHandle(PipelineCounters.class, "allocatorWaitNanos", long.class);
+            SEGMENTS_DIRECT = lookup.findVarHandle(PipelineCounters.class, "segmentsDirect", long.class);
+            SEGMENTS_BUFFERED_PAGES = lookup.findVarHandle(PipelineCounters.class, "segmentsBufferedPages",
+                long.class);
             PUBLISH_RING_FULL = lookup.findVarHandle(PipelineCounters.class, "publishRingFull", long.class);
             TRY_PUBLISH_RING_FULL = lookup.findVarHandle(PipelineCounters.class, "tryPublishRingFull", long.class);
         }
@@ -61,6 +66,10 @@ public final class PipelineCounters
     private long allocatorWaits;
     @SuppressWarnings("unused") // accessed through ALLOCATOR_WAIT_NANOS
     private long allocatorWaitNanos;
+    @SuppressWarnings("unused") // accessed through SEGMENTS_DIRECT
+    private long segmentsDirect;
+    @SuppressWarnings("unused") // accessed through SEGMENTS_BUFFERED_PAGES
+    private long segmentsBufferedPages;
     @SuppressWarnings("unused") // accessed through PUBLISH_RING_FULL
     private long publishRingFull;
     @SuppressWarnings("unused") // accessed through TRY_PUBLISH_RING_FULL
@@ -82,13 +91,17 @@ public final class PipelineCounters
         final long forceNanos,
         final long rotations,
         final long allocatorWaits,
-        final long allocatorWaitNanos)
+        final long allocatorWaitNanos,
+        final long segmentsDirect,
+        final long segmentsBufferedPages)
     {
         FORCES.setRelease(this, forces);
         FORCE_NANOS.setRelease(this, forceNanos);
         ROTATIONS.setRelease(this, rotations);
         ALLOCATOR_WAITS.setRelease(this, allocatorWaits);
         ALLOCATOR_WAIT_NANOS.setRelease(this, allocatorWaitNanos);
+        SEGMENTS_DIRECT.setRelease(this, segmentsDirect);
+        SEGMENTS_BUFFERED_PAGES.setRelease(this, segmentsBufferedPages);
     }
 
     void publishFoundRingFull()
@@ -179,6 +192,27 @@ public final class PipelineCounters
     public long allocatorWaitNanos()
     {
         return (long)ALLOCATOR_WAIT_NANOS.getAcquire(this);
+    }
+
+    /**
+     * Segments the journal's allocator prepared with direct zero-fill (see {@code JournalCounters#segmentsDirect}).
+     *
+     * @return the count.
+     */
+    public long segmentsDirect()
+    {
+        return (long)SEGMENTS_DIRECT.getAcquire(this);
+    }
+
+    /**
+     * Segments the journal's allocator prepared with page-sized zero-fill (see
+     * {@code JournalCounters#segmentsBufferedPages}).
+     *
+     * @return the count.
+     */
+    public long segmentsBufferedPages()
+    {
+        return (long)SEGMENTS_BUFFERED_PAGES.getAcquire(this);
     }
 
     /**

@@ -56,7 +56,8 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     {
         final JournalCounters journalCounters = journal.counters();
         counters.journal(journalCounters.forces(), journalCounters.forceNanos(), journalCounters.rotations(),
-            journalCounters.allocatorWaits(), journalCounters.allocatorWaitNanos());
+            journalCounters.allocatorWaits(), journalCounters.allocatorWaitNanos(), journalCounters.segmentsDirect(),
+            journalCounters.segmentsBufferedPages());
     }
 
     @Override

@@ -84,6 +84,26 @@ class JournalPipelineTest
     }
 
     @Test
+    void shouldCountTheSegmentsEachPreallocationModePrepared() throws Exception
+    {
+        final byte[] payload = new byte[1000];
+        try (JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(smallConfig(
+            ForcePolicy.everyBatch())).ringSize(16).build().start())
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                pipeline.awaitDurable(pipeline.publish(payload, 0, payload.length));
+            }
+            final PipelineCounters counters = pipeline.counters();
+            assertThat(counters.rotations()).isGreaterThanOrEqualTo(3);
+            assertThat(counters.segmentsBufferedPages())
+                .as("one small force per record: ADAPTIVE zero-fills page by page, and the pipeline reports it")
+                .isGreaterThan(counters.rotations());
+            assertThat(counters.segmentsDirect()).isZero();
+        }
+    }
+
+    @Test
     void shouldRefuseOversizeRecordBeforeClaimingAndKeepSequencesContiguous() throws Exception
     {
         try (JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(smallConfig(

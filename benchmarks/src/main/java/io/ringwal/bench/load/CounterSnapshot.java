@@ -29,6 +29,10 @@ public final class CounterSnapshot
     public long allocatorWaitNanos;
     /** Times a publish found the ring full (pipeline only). */
     public long ringFull;
+    /** Segments prepared with direct zero-fill. */
+    public long segmentsDirect;
+    /** Segments prepared with page-sized zero-fill. */
+    public long segmentsBufferedPages;
 
     /**
      * Copies the counters.
@@ -49,6 +53,8 @@ public final class CounterSnapshot
         allocatorWaits = counters.allocatorWaits();
         allocatorWaitNanos = counters.allocatorWaitNanos();
         ringFull = 0;
+        segmentsDirect = counters.segmentsDirect();
+        segmentsBufferedPages = counters.segmentsBufferedPages();
         return this;
     }
 
@@ -71,6 +77,8 @@ public final class CounterSnapshot
         allocatorWaits = other.allocatorWaits;
         allocatorWaitNanos = other.allocatorWaitNanos;
         ringFull = other.ringFull;
+        segmentsDirect = other.segmentsDirect;
+        segmentsBufferedPages = other.segmentsBufferedPages;
         return this;
     }
 
@@ -94,6 +102,8 @@ public final class CounterSnapshot
         allocatorWaits = end.allocatorWaits - start.allocatorWaits;
         allocatorWaitNanos = end.allocatorWaitNanos - start.allocatorWaitNanos;
         ringFull = end.ringFull - start.ringFull;
+        segmentsDirect = end.segmentsDirect - start.segmentsDirect;
+        segmentsBufferedPages = end.segmentsBufferedPages - start.segmentsBufferedPages;
         return this;
     }
 
@@ -103,6 +113,7 @@ public final class CounterSnapshot
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
             " forceMs=" + forceNanos / 1_000_000 + " forcedBytes=" + forcedBytes + " rotations=" + rotations +
             " rotationMs=" + rotationNanos / 1_000_000 + " allocatorWaits=" + allocatorWaits +
-            " allocatorWaitMs=" + allocatorWaitNanos / 1_000_000 + " ringFull=" + ringFull;
+            " allocatorWaitMs=" + allocatorWaitNanos / 1_000_000 + " ringFull=" + ringFull + " segmentsDirect=" +
+            segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages;
     }
 }

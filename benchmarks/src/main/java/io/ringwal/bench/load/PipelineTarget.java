@@ -106,6 +106,8 @@ public final class PipelineTarget implements LoadTarget
         into.allocatorWaits = c.allocatorWaits();
         into.allocatorWaitNanos = c.allocatorWaitNanos();
         into.ringFull = c.ringFull();
+        into.segmentsDirect = c.segmentsDirect();
+        into.segmentsBufferedPages = c.segmentsBufferedPages();
     }
 
     @Override

@@ -39,7 +39,6 @@ public final class SegmentAllocator implements AutoCloseable
     private volatile PreallocationMode modeUsed;
     private volatile long waitCount;
     private volatile long waitNanos;
-    private volatile long segmentsPrepared;
     private final AtomicLongArray preparedByMode = new AtomicLongArray(PreallocationMode.values().length);
 
     /**
@@ -172,7 +171,6 @@ public final class SegmentAllocator implements AutoCloseable
         try
         {
             final MappedSegment segment = MappedSegment.map(file, pretouch);
-            segmentsPrepared++;
             preparedByMode.incrementAndGet(used.ordinal());
             return segment;
         }
@@ -288,7 +286,12 @@ public final class SegmentAllocator implements AutoCloseable
      */
     public long segmentsPrepared()
     {
-        return segmentsPrepared;
+        long total = 0;
+        for (int i = 0; i < preparedByMode.length(); i++)
+        {
+            total += preparedByMode.get(i);
+        }
+        return total;
     }
 
     /**

@@ -55,6 +55,19 @@ public final class FrameDescriptor
     /** Frame type of the padding frame that closes a segment. */
     public static final short TYPE_PADDING = 2;
 
+    /**
+     * Frame type of the marker a writer leaves when it closes the journal cleanly (format version 2): a
+     * header-only frame whose sequence is the sequence the next record will get. It does not consume a sequence.
+     */
+    public static final short TYPE_CLOSE = 3;
+
+    /**
+     * Frame type of the marker a writer leaves when it reopens a journal and continues in its last segment
+     * (format version 2): a header-only frame, made durable before any record after it, whose sequence is the
+     * sequence the next record will get. It does not consume a sequence.
+     */
+    public static final short TYPE_OPEN = 4;
+
     /** Offset of the frame length. */
     public static final int LENGTH_OFFSET;
     /** Offset of the CRC32C. */
@@ -229,6 +242,16 @@ public final class FrameDescriptor
     public static int reserved(final DirectBuffer buffer, final int frameOffset)
     {
         return buffer.getInt(frameOffset + RESERVED_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Whether a frame type is a header-only marker ({@link #TYPE_CLOSE} or {@link #TYPE_OPEN}).
+     * @param frameType the frame type.
+     * @return true for a marker.
+     */
+    public static boolean isMarker(final short frameType)
+    {
+        return frameType == TYPE_CLOSE || frameType == TYPE_OPEN;
     }
 
     /**

@@ -50,7 +50,17 @@ public final class SegmentHeaderDescriptor
     public static final long MAGIC = 0x314C4157474E4952L;
 
     /** The format version this code writes and reads. */
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
+
+    /** The oldest format version this code reads (and continues: new segments are always written in the current one). */
+    public static final int OLDEST_READABLE_VERSION = 1;
+
+    /**
+     * Header flag (format version 2): the file was used before by an older segment of the same journal and was
+     * recycled, so the bytes after this segment's last frame are stale frames of that earlier use (every one of
+     * them has a sequence below this segment's base sequence).
+     */
+    public static final int FLAG_RECYCLED = 1;
 
     /** Offset of the magic number. */
     public static final int MAGIC_OFFSET;
@@ -70,6 +80,8 @@ public final class SegmentHeaderDescriptor
     public static final int CREATED_OFFSET;
     /** Offset of the reserved word. */
     public static final int RESERVED_OFFSET;
+    /** Offset of the flags word (format version 2; the reserved word of version 1, always 0 there). */
+    public static final int FLAGS_OFFSET;
     /** Offset of the header's own CRC32C. */
     public static final int HEADER_CRC_OFFSET;
     /** Length of the header; the first frame starts at this offset. */
@@ -95,6 +107,7 @@ public final class SegmentHeaderDescriptor
         CREATED_OFFSET = offset;
         offset += Long.BYTES;
         RESERVED_OFFSET = offset;
+        FLAGS_OFFSET = offset;
         offset += Integer.BYTES;
         HEADER_CRC_OFFSET = offset;
         offset += Integer.BYTES;
@@ -132,6 +145,29 @@ public final class SegmentHeaderDescriptor
         final long journalId,
         final long createdEpochMillis)
     {
+        write(buffer, segmentSize, baseSequence, previousBaseSequence, journalId, createdEpochMillis, 0);
+    }
+
+    /**
+     * Writes a header of the current version with the given flags, CRC included.
+     *
+     * @param buffer               the segment buffer (offset 0 is the header).
+     * @param segmentSize          the segment size.
+     * @param baseSequence         the sequence of the segment's first record.
+     * @param previousBaseSequence the previous segment's base sequence, {@link #NO_PREVIOUS_SEGMENT} for the first.
+     * @param journalId            the journal id.
+     * @param createdEpochMillis   the creation time.
+     * @param flags                the flags, e.g. {@link #FLAG_RECYCLED}.
+     */
+    public static void write(
+        final MutableDirectBuffer buffer,
+        final long segmentSize,
+        final long baseSequence,
+        final long previousBaseSequence,
+        final long journalId,
+        final long createdEpochMillis,
+        final int flags)
+    {
         buffer.putLong(MAGIC_OFFSET, MAGIC, BYTE_ORDER);
         buffer.putInt(VERSION_OFFSET, CURRENT_VERSION, BYTE_ORDER);
         buffer.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH, BYTE_ORDER);
@@ -140,7 +176,7 @@ public final class SegmentHeaderDescriptor
         buffer.putLong(PREVIOUS_BASE_SEQUENCE_OFFSET, previousBaseSequence, BYTE_ORDER);
         buffer.putLong(JOURNAL_ID_OFFSET, journalId, BYTE_ORDER);
         buffer.putLong(CREATED_OFFSET, createdEpochMillis, BYTE_ORDER);
-        buffer.putInt(RESERVED_OFFSET, 0, BYTE_ORDER);
+        buffer.putInt(FLAGS_OFFSET, flags, BYTE_ORDER);
         buffer.putInt(HEADER_CRC_OFFSET, computeCrc(buffer), BYTE_ORDER);
     }
 
@@ -184,9 +220,10 @@ public final class SegmentHeaderDescriptor
                 " computed=0x" + Integer.toHexString(actualCrc);
         }
         final int version = buffer.getInt(VERSION_OFFSET, BYTE_ORDER);
-        if (version != CURRENT_VERSION)
+        if (version < OLDEST_READABLE_VERSION || version > CURRENT_VERSION)
         {
-            return "unsupported format version " + version + " (this build reads version " + CURRENT_VERSION + ")";
+            return "unsupported format version " + version + " (this build reads versions " +
+                OLDEST_READABLE_VERSION + " to " + CURRENT_VERSION + ")";
         }
         final int headerLength = buffer.getInt(HEADER_LENGTH_OFFSET, BYTE_ORDER);
         if (headerLength != HEADER_LENGTH)
@@ -261,10 +298,30 @@ public final class SegmentHeaderDescriptor
     }
 
     /**
-     * Reads the creation time.
+     * Reads the format version.
      *
      * @param buffer the buffer holding the header at index 0.
-     * @return creation time in epoch milliseconds.
+     * @return the format version.
+     */
+    public static int version(final DirectBuffer buffer)
+    {
+        return buffer.getInt(VERSION_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Reads the flags (0 in a version-1 header).
+     * @param buffer the header buffer.
+     * @return the flags.
+     */
+    public static int flags(final DirectBuffer buffer)
+    {
+        return buffer.getInt(FLAGS_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * Reads the creation time.
+     * @param buffer the header buffer.
+     * @return epoch milliseconds.
      */
     public static long createdEpochMillis(final DirectBuffer buffer)
     {

@@ -62,6 +62,8 @@ public final class JournalReader implements AutoCloseable
     private int offset;
     private long expectedSequence;
     private boolean segmentFinished;
+    private int segmentVersion;
+    private boolean closeMarkerSeen;
     private Path nextSegmentFile;
     private long journalId;
     private boolean closed;
@@ -123,6 +125,20 @@ public final class JournalReader implements AutoCloseable
     {
         ensureOpen();
         return scan(handler, limit);
+    }
+
+    /**
+     * Whether the last poll stopped right after a close marker: the writer closed the journal cleanly there, so
+     * {@link #nextSequence()} is the end of the journal unless a writer opens it again (a reopened journal
+     * continues after the marker, and a later poll delivers what it appends).
+     *
+     * @return true if the reader stands at a clean end of the journal.
+     * @throws JournalClosedException if the reader is closed.
+     */
+    public boolean atCleanEnd()
+    {
+        ensureOpen();
+        return closeMarkerSeen && (segmentFinished || FrameDescriptor.frameLengthVolatile(buffer, offset) == 0);
     }
 
     /**
@@ -328,6 +344,7 @@ public final class JournalReader implements AutoCloseable
                 }
                 offset = frameOffset + FrameDescriptor.alignedLength(frameLength);
                 expectedSequence = sequence + 1;
+                closeMarkerSeen = false;
                 if (deliver)
                 {
                     delivered++;
@@ -343,9 +360,21 @@ public final class JournalReader implements AutoCloseable
                 verifyCrc(frameOffset, frameLength, frameType);
                 finishSegment();
             }
+            else if (FrameDescriptor.isMarker(frameType) && segmentVersion >= 2)
+            {
+                if (frameLength != HEADER_LENGTH)
+                {
+                    throw corrupted(frameOffset, "marker of length " + frameLength + " (expected " +
+                        HEADER_LENGTH + ")");
+                }
+                verifyCrc(frameOffset, frameLength, frameType);
+                offset = frameOffset + HEADER_LENGTH;
+                closeMarkerSeen = FrameDescriptor.TYPE_CLOSE == frameType;
+            }
             else
             {
-                throw corrupted(frameOffset, "unknown frame type " + frameType);
+                throw corrupted(frameOffset, "unknown frame type " + frameType + " in a version-" + segmentVersion +
+                    " segment");
             }
         }
         return delivered;
@@ -423,6 +452,7 @@ public final class JournalReader implements AutoCloseable
     {
         final MappedByteBuffer newMapping;
         final long newJournalId;
+        final int newVersion;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final long fileSize = channel.size();
@@ -457,6 +487,7 @@ public final class JournalReader implements AutoCloseable
                     "header segment size " + headerSize + " does not match the file size " + fileSize);
             }
             newJournalId = SegmentHeaderDescriptor.journalId(header);
+            newVersion = SegmentHeaderDescriptor.version(header);
             if (null != mapped && newJournalId != journalId)
             {
                 throw new JournalCorruptedException(file, SegmentHeaderDescriptor.JOURNAL_ID_OFFSET,
@@ -491,6 +522,8 @@ public final class JournalReader implements AutoCloseable
         offset = SegmentHeaderDescriptor.HEADER_LENGTH;
         expectedSequence = expectedBase;
         segmentFinished = false;
+        segmentVersion = newVersion;
+        closeMarkerSeen = false;
         nextSegmentFile = null;
         journalId = newJournalId;
         ReaderRegistry.update(registration, expectedBase);

@@ -35,6 +35,8 @@ final class JournalRecovery
         final long lastSegmentBase;
         final int lastSegmentEndOffset;
         final boolean lastSegmentClosed;
+        final int lastSegmentVersion;
+        final boolean closedCleanly;
         final long nextSequence;
 
         Result(
@@ -44,8 +46,12 @@ final class JournalRecovery
             final long lastSegmentBase,
             final int lastSegmentEndOffset,
             final boolean lastSegmentClosed,
+            final int lastSegmentVersion,
+            final boolean closedCleanly,
             final long nextSequence)
         {
+            this.lastSegmentVersion = lastSegmentVersion;
+            this.closedCleanly = closedCleanly;
             this.report = report;
             this.journalId = journalId;
             this.lastSegment = lastSegment;
@@ -145,7 +151,8 @@ final class JournalRecovery
             final RecoveryReport report = new RecoveryReport(directory, true, 0, -1, -1, 0, null, -1, 0,
                 removedFiles, repairedDamage, droppedSegments, System.nanoTime() - start);
             final long id = config.newJournalId() != 0 ? config.newJournalId() : newJournalId();
-            return new Result(report, id, null, SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true, 0);
+            return new Result(report, id, null, SegmentHeaderDescriptor.NO_PREVIOUS_SEGMENT, -1, true,
+                SegmentHeaderDescriptor.CURRENT_VERSION, false, 0);
         }
         if (!foreign.isEmpty())
         {
@@ -199,7 +206,7 @@ final class JournalRecovery
             nextSequence - 1, recordsScanned, tornSegment, tornOffset, tornBytes, removedFiles, repairedDamage,
             droppedSegments, System.nanoTime() - start);
         return new Result(report, chain.journalId(), lastFile, chain.base(last),
-            lastScan.endOffset(), lastScan.isClosed(), nextSequence);
+            lastScan.endOffset(), lastScan.isClosed(), lastScan.version(), lastScan.closedCleanly(), nextSequence);
     }
 
     private static boolean isBefore(final Damage damage, final Path file, final long offset)

@@ -190,6 +190,21 @@ public final class JournalWriter implements AutoCloseable
         {
             final MappedSegment segment = MappedSegment.map(recovered.lastSegment, config.pretouchMode());
             install(segment, recovered.lastSegmentBase, recovered.lastSegmentEndOffset);
+            if (recovered.lastSegmentVersion < SegmentHeaderDescriptor.CURRENT_VERSION)
+            {
+                // never append to a segment of an older format version: close it and continue in a new one
+                rotate();
+            }
+            else if (segmentSize - position >= FrameDescriptor.HEADER_LENGTH)
+            {
+                // durable before any record after it: a close marker followed by nothing else is a clean end
+                writeMarker(FrameDescriptor.TYPE_OPEN);
+                forceThroughNextLength();
+            }
+            else
+            {
+                activeClosed = true;
+            }
         }
         else
         {
@@ -317,6 +332,7 @@ public final class JournalWriter implements AutoCloseable
         final int frameOffset = reserve(length);
         buffer.putBytes(frameOffset + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
             frameLength - FrameDescriptor.CRC_OFFSET);
+        clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
         FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
         return advance(frameOffset, frameLength, length);
     }
@@ -402,8 +418,55 @@ public final class JournalWriter implements AutoCloseable
         buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
             checksum.compute(checksumView, frameOffset, frameLength, FrameDescriptor.TYPE_DATA),
             FrameDescriptor.BYTE_ORDER);
+        clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
         FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
         return advance(frameOffset, frameLength, length);
+    }
+
+    /**
+     * Zeroes the length of the frame after the one being committed, before that one's length is released: in a
+     * recycled segment the bytes there are a stale frame of the file's earlier use, and a reader that sees the
+     * committed length must find "nothing here yet" after it, never the stale length.
+     */
+    private void clearNextLength(final int nextOffset)
+    {
+        if (segmentSize - nextOffset >= FrameDescriptor.HEADER_LENGTH)
+        {
+            buffer.putInt(nextOffset + FrameDescriptor.LENGTH_OFFSET, 0);
+        }
+    }
+
+    /**
+     * Writes a header-only marker frame (open or close) at the current position; the caller checked that at least
+     * a frame header's worth of bytes is left.
+     */
+    private void writeMarker(final short type)
+    {
+        final int frameOffset = position;
+        final int length = FrameDescriptor.HEADER_LENGTH;
+        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, nextSequence, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, type, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(frameOffset + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
+            checksum.compute(checksumView, frameOffset, length, type), FrameDescriptor.BYTE_ORDER);
+        clearNextLength(frameOffset + length);
+        FrameDescriptor.frameLengthRelease(buffer, frameOffset, length);
+        position = frameOffset + length;
+        if (firstUnforcedNanos < 0)
+        {
+            firstUnforcedNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Forces everything written, and the zeroed length after it, so that the end of the frames is durable too.
+     */
+    private void forceThroughNextLength()
+    {
+        final int end = Math.min(segmentSize, position + FrameDescriptor.HEADER_LENGTH);
+        final int from = forcedPosition & -PAGE_SIZE;
+        forceRangeAndPublish(from, end - from);
     }
 
     private long advance(final int frameOffset, final int frameLength, final int length)
@@ -491,7 +554,11 @@ public final class JournalWriter implements AutoCloseable
     private void forceActive()
     {
         final int from = forcedPosition & -PAGE_SIZE;
-        final int length = position - from;
+        forceRangeAndPublish(from, position - from);
+    }
+
+    private void forceRangeAndPublish(final int from, final int length)
+    {
         final long upto = nextSequence - 1;
         if (flusher == null)
         {
@@ -593,7 +660,10 @@ public final class JournalWriter implements AutoCloseable
             // (activeBase is -1, NO_PREVIOUS_SEGMENT, for a new journal)
             final long newPrevious = activeBase;
             SegmentHeaderDescriptor.write(next.buffer(), next.size(), baseSequence, newPrevious, journalId,
-                config.epochMillisClock().getAsLong());
+                config.epochMillisClock().getAsLong(), next.isRecycled() ? SegmentHeaderDescriptor.FLAG_RECYCLED : 0);
+            // a recycled file holds a stale frame here; the first frame must read "nothing yet" once it is named
+            // (the header force below covers it: same page)
+            next.buffer().putInt(SegmentHeaderDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 0);
             // the header and directory forces are reported too (upto: what earlier segments made durable)
             final long upto = baseSequence - 1;
             long forceStart = System.nanoTime();
@@ -828,11 +898,20 @@ public final class JournalWriter implements AutoCloseable
             {
                 abortClaim(claim);
             }
-            if (failure == null && active != null && position != forcedPosition)
+            if (failure == null && active != null)
             {
                 try
                 {
-                    forceActive();
+                    if (!activeClosed && segmentSize - position >= FrameDescriptor.HEADER_LENGTH)
+                    {
+                        writeMarker(FrameDescriptor.TYPE_CLOSE);
+                        forceThroughNextLength();
+                    }
+                    else if (position != forcedPosition)
+                    {
+                        // a full last segment has no tail to tell a clean end from a torn one: no marker needed
+                        forceActive();
+                    }
                 }
                 catch (final JournalFailedException ex)
                 {

@@ -96,6 +96,7 @@ public final class SegmentChain
     private long journalId;
     private Damage damage;
     private String halfCreatedLast;
+    private int headerVersion;
 
     private SegmentChain(final Path directory)
     {
@@ -185,7 +186,7 @@ public final class SegmentChain
                 previousScan = null;
                 if (scope == VerifyScope.ALL_SEGMENTS || i == last)
                 {
-                    final SegmentScan scan = scanner.scan(channel, file, bases[i], (int)size, i == last);
+                    final SegmentScan scan = scanner.scan(channel, file, bases[i], (int)size, headerVersion, i == last);
                     scans.add(scan);
                     if (i < last)
                     {
@@ -219,6 +220,7 @@ public final class SegmentChain
             return -1;
         }
         final long segmentSize = SegmentHeaderDescriptor.segmentSize(header);
+        headerVersion = SegmentHeaderDescriptor.version(header);
         final long fileSize = channel.size();
         if (fileSize != segmentSize)
         {

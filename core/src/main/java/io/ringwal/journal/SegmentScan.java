@@ -23,24 +23,33 @@ public final class SegmentScan
     private final Path file;
     private final long baseSequence;
     private final long segmentSize;
+    private final int version;
     private final long records;
+    private final long markers;
     private final long nextSequence;
     private final int endOffset;
     private final End end;
     private final String damage;
     private final long lastNonZeroOffset;
+    private final boolean closedCleanly;
 
     SegmentScan(
         final Path file,
         final long baseSequence,
         final long segmentSize,
+        final int version,
         final long records,
+        final long markers,
         final long nextSequence,
         final int endOffset,
         final End end,
         final String damage,
-        final long lastNonZeroOffset)
+        final long lastNonZeroOffset,
+        final boolean closedCleanly)
     {
+        this.version = version;
+        this.markers = markers;
+        this.closedCleanly = closedCleanly;
         this.file = file;
         this.baseSequence = baseSequence;
         this.segmentSize = segmentSize;
@@ -83,9 +92,40 @@ public final class SegmentScan
     }
 
     /**
-     * Number of valid records before the end.
+     * The segment's format version, from its header.
      *
-     * @return the count.
+     * @return the version.
+     */
+    public int version()
+    {
+        return version;
+    }
+
+    /**
+     * Number of open and close markers the scan passed.
+     *
+     * @return the marker count.
+     */
+    public long markers()
+    {
+        return markers;
+    }
+
+    /**
+     * Whether the frames end right after a close marker: the writer closed the journal cleanly here and
+     * nothing was written after it.
+     *
+     * @return true if closed cleanly.
+     */
+    public boolean closedCleanly()
+    {
+        return closedCleanly;
+    }
+
+    /**
+     * Number of records (data frames) the scan passed.
+     *
+     * @return the record count.
      */
     public long records()
     {

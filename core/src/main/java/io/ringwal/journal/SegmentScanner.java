@@ -77,11 +77,40 @@ public final class SegmentScanner
         final int segmentSize,
         final boolean examineTail) throws IOException
     {
+        return scan(channel, file, baseSequence, segmentSize, SegmentHeaderDescriptor.CURRENT_VERSION, examineTail);
+    }
+
+    /**
+     * Scans a segment's frames, as {@link #scan(FileChannel, Path, long, int, boolean)}, by the rules of the
+     * segment's format version: markers ({@link FrameDescriptor#TYPE_CLOSE}, {@link FrameDescriptor#TYPE_OPEN})
+     * exist from version 2 on. When the segment's frames end right after a close marker, the writer closed the
+     * journal cleanly there and nothing was written after it, so the tail is not examined: in a recycled segment
+     * the bytes after it are stale frames of the file's earlier use, not a torn tail.
+     *
+     * @param channel      the open file.
+     * @param file         the file's path, for messages.
+     * @param baseSequence the segment's base sequence (from its header).
+     * @param segmentSize  the segment size (from its header).
+     * @param version      the segment's format version (from its header).
+     * @param examineTail  whether to find the last non-zero byte after the frames when they end open or damaged.
+     * @return what the scan found.
+     * @throws IOException if reading fails.
+     */
+    public SegmentScan scan(
+        final FileChannel channel,
+        final Path file,
+        final long baseSequence,
+        final int segmentSize,
+        final int version,
+        final boolean examineTail) throws IOException
+    {
+        boolean lastWasClose = false;
         windowStart = 0;
         windowLength = 0;
         int offset = SegmentHeaderDescriptor.HEADER_LENGTH;
         long expected = baseSequence;
         long records = 0;
+        long markers = 0;
         SegmentScan.End end;
         String damage = null;
 
@@ -133,10 +162,37 @@ public final class SegmentScanner
                 }
                 break;
             }
+            if (FrameDescriptor.isMarker(type) && version >= 2)
+            {
+                if (length != FrameDescriptor.HEADER_LENGTH)
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = (type == FrameDescriptor.TYPE_CLOSE ? "close" : "open") + " marker of length " +
+                        length + " (expected " + FrameDescriptor.HEADER_LENGTH + ")";
+                    break;
+                }
+                if (checksum.compute(window, rel, length, type) != FrameDescriptor.crc(windowBuffer, rel))
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "marker CRC mismatch";
+                    break;
+                }
+                if (sequence != expected)
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "marker sequence " + sequence + ", expected " + expected;
+                    break;
+                }
+                lastWasClose = type == FrameDescriptor.TYPE_CLOSE;
+                markers++;
+                offset += FrameDescriptor.HEADER_LENGTH;
+                continue;
+            }
             if (type != FrameDescriptor.TYPE_DATA)
             {
                 end = SegmentScan.End.DAMAGE;
-                damage = "unknown frame type " + type;
+                damage = "unknown frame type " + type + (FrameDescriptor.isMarker(type) ?
+                    " in a version-" + version + " segment" : "");
                 break;
             }
             if (sequence != expected)
@@ -158,15 +214,18 @@ public final class SegmentScanner
             }
             records++;
             expected++;
+            lastWasClose = false;
             offset += FrameDescriptor.alignedLength(length);
         }
+        final boolean closedCleanly = lastWasClose && end == SegmentScan.End.EMPTY;
 
         long lastNonZero = -1;
-        if (examineTail && (end == SegmentScan.End.EMPTY || end == SegmentScan.End.DAMAGE))
+        if (examineTail && !closedCleanly && (end == SegmentScan.End.EMPTY || end == SegmentScan.End.DAMAGE))
         {
             lastNonZero = lastNonZeroFrom(channel, file, offset, segmentSize);
         }
-        return new SegmentScan(file, baseSequence, segmentSize, records, expected, offset, end, damage, lastNonZero);
+        return new SegmentScan(file, baseSequence, segmentSize, version, records, markers, expected, offset, end,
+            damage, lastNonZero, closedCleanly);
     }
 
     private long lastNonZeroFrom(final FileChannel channel, final Path file, final int from, final int segmentSize)

@@ -28,6 +28,7 @@ public final class MappedSegment implements AutoCloseable
     private final ByteBuffer checksumView;
     private final int size;
     private boolean closed;
+    private boolean recycled;
 
     private MappedSegment(final Path path, final FileChannel channel, final MappedByteBuffer mapped, final int size)
     {
@@ -88,6 +89,24 @@ public final class MappedSegment implements AutoCloseable
     public Path path()
     {
         return path;
+    }
+
+    /**
+     * Records that the file held an earlier segment of the journal (its bytes are stale frames, not zeros).
+     */
+    public void markRecycled()
+    {
+        recycled = true;
+    }
+
+    /**
+     * Whether the file held an earlier segment of the journal, so its bytes are stale frames rather than zeros.
+     *
+     * @return true if recycled.
+     */
+    public boolean isRecycled()
+    {
+        return recycled;
     }
 
     /**

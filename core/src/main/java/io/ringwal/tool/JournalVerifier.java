@@ -124,7 +124,8 @@ public final class JournalVerifier
 
         return new VerifyReport(directory, segments, chain.tempFiles(), chain.otherFiles(), tally.journalId,
             tally.records, tally.records > 0 ? tally.firstSequence : -1, tally.records > 0 ? tally.nextSequence - 1 : -1,
-            tally.segmentBytes, tally.frameBytes, tally.tornTail, tally.damage);
+            tally.segmentBytes, tally.frameBytes, tally.tornTail, tally.damage,
+            damage == null && !segments.isEmpty() && chain.lastScan() != null && chain.lastScan().closedCleanly());
     }
 
     private static final class Tally

@@ -88,6 +88,7 @@ public final class VerifyReport
     private final long frameBytes;
     private final TornTail tornTail;
     private final SegmentChain.Damage damage;
+    private final boolean closedCleanly;
 
     VerifyReport(
         final Path directory,
@@ -101,8 +102,10 @@ public final class VerifyReport
         final long segmentBytes,
         final long frameBytes,
         final TornTail tornTail,
-        final SegmentChain.Damage damage)
+        final SegmentChain.Damage damage,
+        final boolean closedCleanly)
     {
+        this.closedCleanly = closedCleanly;
         this.directory = directory;
         this.segmentFiles = List.copyOf(segmentFiles);
         this.tempFiles = List.copyOf(tempFiles);
@@ -258,13 +261,25 @@ public final class VerifyReport
         return damage == null;
     }
 
+    /**
+     * Whether the journal ends with a close marker: its writer closed it cleanly and nothing was written after it
+     * (format version 2). False while a writer has it open, after a crash, and for a journal whose last segment is
+     * full (no room for a marker; such a journal has no tail either).
+     *
+     * @return true if closed cleanly.
+     */
+    public boolean closedCleanly()
+    {
+        return closedCleanly;
+    }
+
     @Override
     public String toString()
     {
         return "VerifyReport{directory=" + directory + ", intact=" + intact() + ", segments=" + segments() +
             ", records=" + records + ", sequences=[" + firstSequence + ".." + lastSequence + "]" +
             ", journalId=0x" + Long.toHexString(journalId) + ", segmentBytes=" + segmentBytes +
-            ", frameBytes=" + frameBytes + (tornTail != null ? ", tornTail=" + tornTail : "") +
+            ", frameBytes=" + frameBytes + ", closedCleanly=" + closedCleanly + (tornTail != null ? ", tornTail=" + tornTail : "") +
             (damage != null ? ", damage=" + damage : "") + '}';
     }
 }

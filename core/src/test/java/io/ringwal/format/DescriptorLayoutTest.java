@@ -16,7 +16,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins every offset, length and constant of the on-disk format (docs/FORMAT.md, format version 1) to literal
+ * Pins every offset, length and constant of the on-disk format (docs/FORMAT.md, format version 2, which reads version 1 too) to literal
  * values. A change here is a format change: it needs a new format version, not an edit of this test.
  */
 class DescriptorLayoutTest
@@ -26,7 +26,10 @@ class DescriptorLayoutTest
     {
         assertThat(SegmentHeaderDescriptor.BYTE_ORDER).isEqualTo(ByteOrder.LITTLE_ENDIAN);
         assertThat(SegmentHeaderDescriptor.MAGIC).isEqualTo(0x314C4157474E4952L);
-        assertThat(SegmentHeaderDescriptor.CURRENT_VERSION).isEqualTo(1);
+        assertThat(SegmentHeaderDescriptor.CURRENT_VERSION).isEqualTo(2);
+        assertThat(SegmentHeaderDescriptor.OLDEST_READABLE_VERSION).isEqualTo(1);
+        assertThat(SegmentHeaderDescriptor.FLAGS_OFFSET).isEqualTo(56);
+        assertThat(SegmentHeaderDescriptor.FLAG_RECYCLED).isEqualTo(1);
         assertThat(SegmentHeaderDescriptor.MAGIC_OFFSET).isEqualTo(0);
         assertThat(SegmentHeaderDescriptor.VERSION_OFFSET).isEqualTo(8);
         assertThat(SegmentHeaderDescriptor.HEADER_LENGTH_OFFSET).isEqualTo(12);
@@ -59,7 +62,7 @@ class DescriptorLayoutTest
         final ByteBuffer bytes = ByteBuffer.wrap(header.byteArray()).order(ByteOrder.LITTLE_ENDIAN);
 
         assertThat(bytes.getLong(0)).isEqualTo(0x314C4157474E4952L);
-        assertThat(bytes.getInt(8)).isEqualTo(1);
+        assertThat(bytes.getInt(8)).isEqualTo(2);
         assertThat(bytes.getInt(12)).isEqualTo(64);
         assertThat(bytes.getLong(16)).isEqualTo(65536L);
         assertThat(bytes.getLong(24)).isEqualTo(42L);
@@ -71,6 +74,27 @@ class DescriptorLayoutTest
         crc.update(header.byteArray(), 0, 60);
         assertThat(bytes.getInt(60)).isEqualTo((int)crc.getValue());
         assertThat(SegmentHeaderDescriptor.validate(header)).isNull();
+    }
+
+    @Test
+    void shouldWriteTheRecycledFlagAtOffset56AndReadVersionOneHeaders()
+    {
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[64]);
+        SegmentHeaderDescriptor.write(header, 65536, 42, 7, 1, 2, SegmentHeaderDescriptor.FLAG_RECYCLED);
+        assertThat(header.getInt(56, ByteOrder.LITTLE_ENDIAN)).isEqualTo(1);
+        assertThat(SegmentHeaderDescriptor.flags(header)).isEqualTo(1);
+        assertThat(SegmentHeaderDescriptor.validate(header)).isNull();
+
+        header.putInt(8, 1, ByteOrder.LITTLE_ENDIAN);
+        header.putInt(56, 0, ByteOrder.LITTLE_ENDIAN);
+        header.putInt(60, SegmentHeaderDescriptor.computeCrc(header), ByteOrder.LITTLE_ENDIAN);
+        assertThat(SegmentHeaderDescriptor.validate(header)).isNull();
+        assertThat(SegmentHeaderDescriptor.version(header)).isEqualTo(1);
+
+        header.putInt(8, 3, ByteOrder.LITTLE_ENDIAN);
+        header.putInt(60, SegmentHeaderDescriptor.computeCrc(header), ByteOrder.LITTLE_ENDIAN);
+        assertThat(SegmentHeaderDescriptor.validate(header))
+            .isEqualTo("unsupported format version 3 (this build reads versions 1 to 2)");
     }
 
     @Test
@@ -92,6 +116,8 @@ class DescriptorLayoutTest
         assertThat(FrameDescriptor.ALIGNMENT).isEqualTo(8);
         assertThat(FrameDescriptor.TYPE_DATA).isEqualTo((short)1);
         assertThat(FrameDescriptor.TYPE_PADDING).isEqualTo((short)2);
+        assertThat(FrameDescriptor.TYPE_CLOSE).isEqualTo((short)3);
+        assertThat(FrameDescriptor.TYPE_OPEN).isEqualTo((short)4);
         assertThat(FrameDescriptor.LENGTH_OFFSET).isEqualTo(0);
         assertThat(FrameDescriptor.CRC_OFFSET).isEqualTo(4);
         assertThat(FrameDescriptor.SEQUENCE_OFFSET).isEqualTo(8);

@@ -38,7 +38,16 @@ public final class GoldenJournal
     public static final long CREATED_EPOCH_MILLIS = 1_700_000_000_000L;
 
     /** Where the golden files live on the test class path. */
-    public static final String RESOURCE = "/golden/v1";
+    public static final String RESOURCE = "/golden/v2";
+
+    /** Where the golden journal of format version 1 is on the test class path (read, never written, by this build). */
+    public static final String RESOURCE_V1 = "/golden/v1";
+
+    /** Records of the version-1 golden journal; the version-2 one has {@link #REOPENED_LENGTHS} more after them. */
+    public static final int V1_RECORDS;
+
+    /** Payload lengths of the records the version-2 golden journal appends after it was closed and reopened. */
+    static final int[] REOPENED_LENGTHS = {16, 3};
 
     /** Sequence of the record whose frame exactly fills segment 0. */
     public static final int EXACT_FIT_INDEX;
@@ -87,6 +96,11 @@ public final class GoldenJournal
 
         SEGMENT_BASES[3] = plan.lengths.size();
         for (final int length : new int[] {8, 1, 0, 255})
+        {
+            plan.add(length);
+        }
+        V1_RECORDS = plan.lengths.size();
+        for (final int length : REOPENED_LENGTHS)
         {
             plan.add(length);
         }
@@ -147,9 +161,17 @@ public final class GoldenJournal
      */
     public static void write(final Path directory)
     {
+        // first session: the version-1 plan, then a clean close (a close marker after the last record)
+        append(directory, 0, V1_RECORDS);
+        // second session: an open marker after the close marker, two more records, a close marker
+        append(directory, V1_RECORDS, LENGTHS.size());
+    }
+
+    private static void append(final Path directory, final int from, final int to)
+    {
         try (JournalWriter writer = JournalWriter.open(directory, config()))
         {
-            for (int s = 0; s < LENGTHS.size(); s++)
+            for (int s = from; s < to; s++)
             {
                 final byte[] payload = payload(s);
                 final long sequence = writer.append(payload, 0, payload.length);
@@ -173,10 +195,25 @@ public final class GoldenJournal
      */
     public static Path committedDirectory()
     {
-        final URL url = GoldenJournal.class.getResource(RESOURCE);
+        return committedDirectory(RESOURCE);
+    }
+
+    /**
+     * The committed golden journal of format version 1.
+     *
+     * @return its directory.
+     */
+    public static Path committedV1Directory()
+    {
+        return committedDirectory(RESOURCE_V1);
+    }
+
+    private static Path committedDirectory(final String resource)
+    {
+        final URL url = GoldenJournal.class.getResource(resource);
         if (url == null)
         {
-            throw new IllegalStateException("golden journal " + RESOURCE + " is not on the test class path");
+            throw new IllegalStateException("golden journal " + resource + " is not on the test class path");
         }
         try
         {

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ringwal.journal.JournalReader;
 
 /**
- * The golden-file test of format version 1. Writes {@link GoldenJournal} afresh and compares every segment file
- * byte for byte with the committed copy under {@code src/test/resources/golden/v1}, reads the committed copy back
- * with {@link JournalReader}, and parses it once more with an independent reader written from docs/FORMAT.md
- * alone (plain {@link ByteBuffer} and {@link CRC32C}).
+ * The golden-file test of format version 2, and the reading half of version 1's. Writes {@link GoldenJournal}
+ * afresh and compares every segment file byte for byte with the committed copy under
+ * {@code src/test/resources/golden/v2}, reads the committed copies of both versions back with
+ * {@link JournalReader}, and parses them once more with an independent reader written from docs/FORMAT.md alone
+ * (plain {@link ByteBuffer} and {@link CRC32C}). This build writes only version 2, so the version-1 files are
+ * only read, and continued by a version-2 writer.
  *
  * <p>To regenerate the golden files deliberately (a format change, which needs a new format version):
  * {@code mvn -pl core -am test -Dtest=GoldenJournalTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -66,9 +68,53 @@ class GoldenJournalTest
     @Test
     void shouldReadGoldenJournalBackWithJournalReader()
     {
+        readBack(GoldenJournal.committedDirectory(), GoldenJournal.lengths().size());
+    }
+
+    @Test
+    void shouldReadVersionOneGoldenJournalBackWithJournalReader()
+    {
+        readBack(GoldenJournal.committedV1Directory(), GoldenJournal.V1_RECORDS);
+    }
+
+    @Test
+    void shouldContinueAVersionOneJournalInANewVersionTwoSegment() throws IOException
+    {
+        final Path dir = tempDir.resolve("continued");
+        Files.createDirectories(dir);
+        for (final String name : segmentNames(GoldenJournal.committedV1Directory()))
+        {
+            Files.copy(GoldenJournal.committedV1Directory().resolve(name), dir.resolve(name));
+        }
+        try (io.ringwal.journal.JournalWriter writer =
+            io.ringwal.journal.JournalWriter.open(dir, GoldenJournal.config()))
+        {
+            assertThat(writer.activeSegmentBase()).as("a version-2 writer never appends to a version-1 segment")
+                .isEqualTo(GoldenJournal.V1_RECORDS);
+            for (int s = GoldenJournal.V1_RECORDS; s < GoldenJournal.lengths().size(); s++)
+            {
+                final byte[] payload = GoldenJournal.payload(s);
+                assertThat(writer.append(payload, 0, payload.length)).isEqualTo(s);
+            }
+        }
+        final List<String> names = segmentNames(dir);
+        assertThat(names).hasSize(5);
+        final ByteBuffer oldLast = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(names.get(3))))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(oldLast.getInt(8)).isEqualTo(1);
+        assertThat(oldLast.getShort(activeEnd() + 16)).as("the version-1 segment is closed by a padding frame")
+            .isEqualTo(FrameDescriptor.TYPE_PADDING);
+        final ByteBuffer added = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(names.get(4))))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(added.getInt(8)).isEqualTo(2);
+        readBack(dir, GoldenJournal.lengths().size());
+    }
+
+    private static void readBack(final Path directory, final int count)
+    {
         final List<Long> sequences = new ArrayList<>();
         final List<byte[]> payloads = new ArrayList<>();
-        try (JournalReader reader = JournalReader.open(GoldenJournal.committedDirectory(), 0))
+        try (JournalReader reader = JournalReader.open(directory, 0))
         {
             while (reader.poll((sequence, buffer, offset, length) ->
             {
@@ -80,14 +126,32 @@ class GoldenJournalTest
             {
                 // drain
             }
+            assertThat(reader.atCleanEnd()).as("closed cleanly: the reader stands after a close marker")
+                .isEqualTo(count == GoldenJournal.lengths().size());
         }
-        assertRecords(sequences, payloads);
+        assertRecords(sequences, payloads, count);
     }
 
     @Test
     void shouldParseGoldenJournalWithIndependentReaderFollowingFormatDoc() throws IOException
     {
-        final Path golden = GoldenJournal.committedDirectory();
+        final int closeAt = activeEnd();
+        final int closeAgainAt = closeAt + 48 + 40 + 32;
+        parseIndependently(GoldenJournal.committedDirectory(), 2, GoldenJournal.lengths().size(),
+            "close marker at " + closeAt + ", open marker at " + (closeAt + 24) + ", close marker at " +
+            closeAgainAt + ", zero length at " + (closeAgainAt + 24));
+    }
+
+    @Test
+    void shouldParseVersionOneGoldenJournalWithIndependentReaderFollowingFormatDoc() throws IOException
+    {
+        parseIndependently(GoldenJournal.committedV1Directory(), 1, GoldenJournal.V1_RECORDS,
+            "zero length at " + activeEnd());
+    }
+
+    private static void parseIndependently(final Path golden, final int version, final int count,
+        final String lastEnding) throws IOException
+    {
         final List<String> names = segmentNames(golden);
         final List<Long> sequences = new ArrayList<>();
         final List<byte[]> payloads = new ArrayList<>();
@@ -100,7 +164,7 @@ class GoldenJournalTest
                 .order(ByteOrder.LITTLE_ENDIAN);
             final long base = Long.parseLong(name.substring(0, 20));
             assertThat(segment.getLong(0)).isEqualTo(0x314C4157474E4952L);
-            assertThat(segment.getInt(8)).isEqualTo(1);
+            assertThat(segment.getInt(8)).isEqualTo(version);
             assertThat(segment.getInt(12)).isEqualTo(64);
             assertThat(segment.getLong(16)).isEqualTo(segment.capacity()).isEqualTo(GoldenJournal.SEGMENT_SIZE);
             assertThat(segment.getLong(24)).isEqualTo(base).isEqualTo(expected);
@@ -112,6 +176,7 @@ class GoldenJournalTest
 
             int offset = 64;
             String ending;
+            final StringBuilder markers = new StringBuilder();
             while (true)
             {
                 final int remaining = segment.capacity() - offset;
@@ -123,7 +188,7 @@ class GoldenJournalTest
                 final int length = segment.getInt(offset);
                 if (length == 0)
                 {
-                    ending = "zero length at " + offset;
+                    ending = markers + "zero length at " + offset;
                     break;
                 }
                 assertThat(length).isBetween(24, remaining);
@@ -140,6 +205,14 @@ class GoldenJournalTest
                     assertThat(offset + length).isEqualTo(segment.capacity());
                     ending = "padding of " + length + " at " + offset;
                     break;
+                }
+                if (version >= 2 && (type == 3 || type == 4))
+                {
+                    // a close (3) or open (4) marker: header only, the next record's sequence, no sequence used
+                    assertThat(length).isEqualTo(24);
+                    markers.append(type == 3 ? "close" : "open").append(" marker at ").append(offset).append(", ");
+                    offset += 24;
+                    continue;
                 }
                 assertThat(type).isEqualTo(1);
                 final byte[] payload = new byte[length - 24];
@@ -167,29 +240,28 @@ class GoldenJournalTest
             "padding of " + GoldenJournal.PADDING_LENGTH + " at " + (GoldenJournal.SEGMENT_SIZE -
             GoldenJournal.PADDING_LENGTH),
             "ends with " + GoldenJournal.SHORT_TAIL + " bytes left",
-            "zero length at " + activeEnd());
+            lastEnding);
         final List<Long> bases = names.stream().map(n -> Long.parseLong(n.substring(0, 20)))
             .collect(Collectors.toList());
         assertThat(bases).containsExactly(GoldenJournal.SEGMENT_BASES[0], GoldenJournal.SEGMENT_BASES[1],
             GoldenJournal.SEGMENT_BASES[2], GoldenJournal.SEGMENT_BASES[3]);
         assertThat(GoldenJournal.SEGMENT_BASES[1]).isEqualTo(GoldenJournal.EXACT_FIT_INDEX + 1);
-        assertRecords(sequences, payloads);
+        assertRecords(sequences, payloads, count);
     }
 
     private static int activeEnd()
     {
         int offset = SegmentHeaderDescriptor.HEADER_LENGTH;
         final List<Integer> lengths = GoldenJournal.lengths();
-        for (int s = (int)GoldenJournal.SEGMENT_BASES[3]; s < lengths.size(); s++)
+        for (int s = (int)GoldenJournal.SEGMENT_BASES[3]; s < GoldenJournal.V1_RECORDS; s++)
         {
             offset += FrameDescriptor.alignedLength(FrameDescriptor.frameLength(lengths.get(s)));
         }
         return offset;
     }
 
-    private static void assertRecords(final List<Long> sequences, final List<byte[]> payloads)
+    private static void assertRecords(final List<Long> sequences, final List<byte[]> payloads, final int count)
     {
-        final int count = GoldenJournal.lengths().size();
         assertThat(sequences).hasSize(count);
         for (int s = 0; s < count; s++)
         {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -311,7 +312,16 @@ class JournalBadInputTest
     private static void assertTailIsZero(final Path segment, final int from)
     {
         final byte[] bytes = JournalFiles.read(segment);
-        for (int i = from; i < bytes.length; i++)
+        final ByteBuffer frames = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int end = from;
+        // the open and close markers each open/close cycle leaves after the last frame are not garbage
+        while (end + FrameDescriptor.HEADER_LENGTH <= bytes.length &&
+            frames.getInt(end) == FrameDescriptor.HEADER_LENGTH &&
+            FrameDescriptor.isMarker(frames.getShort(end + FrameDescriptor.TYPE_OFFSET)))
+        {
+            end += FrameDescriptor.HEADER_LENGTH;
+        }
+        for (int i = end; i < bytes.length; i++)
         {
             if (bytes[i] != 0)
             {

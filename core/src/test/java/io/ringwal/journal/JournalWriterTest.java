@@ -150,7 +150,8 @@ class JournalWriterTest
             {
                 if (writerRef[0] != null && SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
                 {
-                    assertThat(writerRef[0].durableSequence()).isLessThan(upto);
+                    // a force that covers only a close marker makes nothing new durable (upto == durable)
+                    assertThat(writerRef[0].durableSequence()).isLessThanOrEqualTo(upto);
                 }
             }
 

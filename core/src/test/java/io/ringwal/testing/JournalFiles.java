@@ -197,4 +197,61 @@ public final class JournalFiles
             throw new UncheckedIOException(ex);
         }
     }
+
+    /**
+     * The end of the last data or padding frame of a segment image (the header's end if it has none): what an
+     * open/close cycle must leave unchanged. After it come only open and close markers, then the tail.
+     *
+     * @param segment the segment file's bytes.
+     * @return the offset just after the last data or padding frame.
+     */
+    public static int recordRegionEnd(final byte[] segment)
+    {
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(segment).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int offset = io.ringwal.format.SegmentHeaderDescriptor.HEADER_LENGTH;
+        int end = offset;
+        while (offset + io.ringwal.format.FrameDescriptor.HEADER_LENGTH <= segment.length)
+        {
+            final int length = bytes.getInt(offset);
+            if (length < io.ringwal.format.FrameDescriptor.HEADER_LENGTH || length > segment.length - offset)
+            {
+                break;
+            }
+            final short type = bytes.getShort(offset + io.ringwal.format.FrameDescriptor.TYPE_OFFSET);
+            offset += io.ringwal.format.FrameDescriptor.alignedLength(length);
+            if (!io.ringwal.format.FrameDescriptor.isMarker(type))
+            {
+                end = offset;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Whether the bytes of a segment image from {@code from} are only open/close markers followed by zeros.
+     *
+     * @param segment the segment file's bytes.
+     * @param from    where to start.
+     * @return true if only markers and zeros follow.
+     */
+    public static boolean onlyMarkersAndZerosFrom(final byte[] segment, final int from)
+    {
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(segment).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int offset = from;
+        while (offset + io.ringwal.format.FrameDescriptor.HEADER_LENGTH <= segment.length &&
+            bytes.getInt(offset) == io.ringwal.format.FrameDescriptor.HEADER_LENGTH &&
+            io.ringwal.format.FrameDescriptor.isMarker(bytes.getShort(offset +
+            io.ringwal.format.FrameDescriptor.TYPE_OFFSET)))
+        {
+            offset += io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
+        }
+        for (int i = offset; i < segment.length; i++)
+        {
+            if (segment[i] != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -61,7 +61,9 @@ class JournalVerifierTest
         assertThat(report.lastSequence()).isEqualTo(RECORDS - 1);
         assertThat(report.journalId()).isEqualTo(0xABCDL);
         assertThat(report.segmentBytes()).isEqualTo(3L * SegmentHeaderDescriptor.MIN_SEGMENT_SIZE);
-        assertThat(report.frameBytes()).isEqualTo((long)RECORDS * FRAME);
+        // the frames, and the close marker the writer left after them
+        assertThat(report.frameBytes()).isEqualTo((long)RECORDS * FRAME + FrameDescriptor.HEADER_LENGTH);
+        assertThat(report.closedCleanly()).isTrue();
         assertThat(report.tempFiles()).isEmpty();
         assertThat(report.otherFiles()).isEmpty();
     }
@@ -82,7 +84,9 @@ class JournalVerifierTest
         {
             frameBytes += FrameDescriptor.alignedLength(FrameDescriptor.frameLength(length));
         }
-        assertThat(report.frameBytes()).isEqualTo(frameBytes);
+        // two close markers and an open marker between them
+        assertThat(report.frameBytes()).isEqualTo(frameBytes + 3 * FrameDescriptor.HEADER_LENGTH);
+        assertThat(report.closedCleanly()).isTrue();
     }
 
     @Test
@@ -114,7 +118,9 @@ class JournalVerifierTest
         assertThat(report.tornTail()).isNotNull();
         assertThat(report.tornTail().file()).isEqualTo(last);
         assertThat(report.tornTail().offset()).isEqualTo(lastFrame);
-        assertThat(report.tornTail().bytes()).isEqualTo(FrameDescriptor.frameLength(PAYLOAD));
+        // the damaged frame, then the close marker after it up to its last non-zero byte (the type field)
+        assertThat(report.tornTail().bytes()).isEqualTo(FRAME + FrameDescriptor.TYPE_OFFSET + 1);
+        assertThat(report.closedCleanly()).isFalse();
         assertThat(report.tornTail().what()).contains("CRC mismatch");
         assertThat(report.lastSequence()).isEqualTo(RECORDS - 2);
         assertThat(report.records()).isEqualTo(RECORDS - 1);
@@ -135,6 +141,13 @@ class JournalVerifierTest
         final int end = SegmentHeaderDescriptor.HEADER_LENGTH + 10 * FRAME;
         writeBytes(last, end + 100, new byte[] {1, 2, 3});
 
+        // after a close marker such bytes are what a recycled segment holds: not a tail
+        final VerifyReport clean = JournalVerifier.verify(dir);
+        assertThat(clean.closedCleanly()).isTrue();
+        assertThat(clean.tornTail()).isNull();
+
+        // without it (a writer that crashed), they are a torn tail
+        writeBytes(last, end, new byte[FrameDescriptor.HEADER_LENGTH]);
         final VerifyReport report = JournalVerifier.verify(dir);
 
         assertThat(report.intact()).isTrue();

@@ -127,6 +127,9 @@ public final class JournallerThenBusinessLogicExample
         final JournallingEventHandler<OrderEvent> journaller =
             JournallingEventHandler.open(directory, config, new OrderSerializer());
         final long[] seen = new long[3];
+        // Disruptor.shutdown waits only for what the consumers it gates on have reached; wait for the business
+        // logic itself, which also makes its counts visible to this thread
+        final java.util.concurrent.CountDownLatch allSeen = new java.util.concurrent.CountDownLatch(1);
         final EventHandler<OrderEvent> businessLogic = (event, sequence, endOfBatch) ->
         {
             if (journaller.durableSequence() < journaller.journalSequence(sequence))
@@ -135,6 +138,10 @@ public final class JournallerThenBusinessLogicExample
             }
             seen[0]++;
             seen[2] += event.price * event.quantity;
+            if (seen[0] == events)
+            {
+                allSeen.countDown();
+            }
         };
         if (gate == Gate.JOURNALLER)
         {
@@ -157,6 +164,10 @@ public final class JournallerThenBusinessLogicExample
                 event.price = 100 + id % 7;
                 event.quantity = 1 + (int)(id % 3);
             }, (long)i);
+        }
+        if (events > 0 && !allSeen.await(30, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("business logic saw " + seen[0] + " of " + events + " events in 30 s");
         }
         disruptor.shutdown(30, TimeUnit.SECONDS);
         if (!journaller.awaitClosed(30, TimeUnit.SECONDS))

@@ -37,6 +37,8 @@ import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.cli.RingwalCommand;
+import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,7 +81,7 @@ import org.agrona.IoUtil;
         "Run it on the disk you care about (--dir); tmpfs has no real forces.",
         "Exit codes: 0 verified, 1 run or verification failed, 2 bad arguments."
     })
-final class LoadCommand implements Callable<Integer>
+public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
 {
     /** Which journal front end the producers drive. */
     enum Target
@@ -245,6 +247,13 @@ final class LoadCommand implements Callable<Integer>
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a framing (writer, producer)");
         }
+    }
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public LoadCommand()
+    {
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
         "2 bad arguments: DIR missing, not a directory or without segment files, or --from below the first",
         "record kept."
     })
-final class TailCommand implements Callable<Integer>, RecordHandler
+public final class TailCommand implements Callable<Integer>, RecordHandler, RingwalSubcommand
 {
     private static final int POLL_LIMIT = 256;
 
@@ -74,6 +74,13 @@ final class TailCommand implements Callable<Integer>, RecordHandler
     private volatile boolean running = true;
     private PrintWriter out;
     private long printed;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public TailCommand()
+    {
+    }
 
     @Override
     public Integer call()

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         "failed, 2 bad arguments: DIR missing, not a directory or without segment files, or --from below the",
         "first record kept."
     })
-final class DumpCommand implements Callable<Integer>
+public final class DumpCommand implements Callable<Integer>, RingwalSubcommand
 {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -58,6 +58,13 @@ final class DumpCommand implements Callable<Integer>
     @Option(names = "--format", paramLabel = "text|hex|json", defaultValue = "text",
         converter = RecordFormat.Converter.class, description = "Output format (default: ${DEFAULT-VALUE}).")
     private RecordFormat format;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public DumpCommand()
+    {
+    }
 
     @Override
     public Integer call()

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,13 +34,20 @@ import picocli.CommandLine.Parameters;
         "byte offset) or a file could not be read, 2 bad arguments: DIR missing, not a directory, or without",
         "segment files."
     })
-final class VerifyCommand implements Callable<Integer>
+public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
 {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     private Path dir;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public VerifyCommand()
+    {
+    }
 
     @Override
     public Integer call()

@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Print a journal's committed records in sequence order, from --from, at most --limit of them. Every",
-        "record's sequence and CRC32C are checked before it is printed. Records go to stdout; a summary (records",
-        "printed, the next sequence, why it stopped) goes to stderr."
+        "Print a journal's committed records in sequence order.",
+        "Starts at --from and prints at most --limit records. Every record's sequence and CRC32C are checked " +
+            "before it is printed. Records go to stdout; a summary (records printed, the next sequence, why it " +
+            "stopped) goes to stderr."
     },
     footer = {
         "",
@@ -35,9 +36,9 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal dump /var/lib/app/journal --from 1000000 --limit 5 --format hex",
         "  ./ringwal dump /var/lib/app/journal --format json | jq .length",
         "",
-        "Exit codes: 0 done, 1 a damaged record was reached (the records before it were printed) or a read",
-        "failed, 2 bad arguments: DIR missing, not a directory or without segment files, or --from below the",
-        "first record kept."
+        "Exit codes: 0 done, 1 a damaged record was reached (the records before it were printed) or a read " +
+            "failed, 2 bad arguments: DIR missing, not a directory or without segment files, or --from below the " +
+            "first record kept."
     })
 public final class DumpCommand implements Callable<Integer>, RingwalSubcommand
 {

@@ -28,9 +28,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Follow a journal while it is written, across segment rotations, printing records as they are committed",
-        "(every sequence and CRC32C checked), until Ctrl-C. Starts at the end of the journal unless --from is",
-        "given. Polls with JournalReader and parks for --idle-park when nothing is new."
+        "Follow a journal while it is written, printing records as they are committed.",
+        "Follows across segment rotations, checking every sequence and CRC32C, until Ctrl-C. Starts at the end " +
+            "of the journal unless --from is given. Polls with JournalReader and parks for --idle-park when " +
+            "nothing is new."
     },
     footer = {
         "",
@@ -39,10 +40,9 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal tail /var/lib/app/journal --from 0        everything, then follow",
         "  ./ringwal tail /var/lib/app/journal --format json --limit 100",
         "",
-        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT; the summary is printed",
-        "first), 1 a damaged record was reached or a read failed,",
-        "2 bad arguments: DIR missing, not a directory or without segment files, or --from below the first",
-        "record kept."
+        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT; the summary is printed " +
+            "first), 1 a damaged record was reached or a read failed, 2 bad arguments: DIR missing, not a " +
+            "directory or without segment files, or --from below the first record kept."
     })
 public final class TailCommand implements Callable<Integer>, RecordHandler, RingwalSubcommand
 {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s 'Append|PlainMappedCopy'",
         "  ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc 'AppendBenchmark|ReadBenchmark'",
         "  ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s ForceEveryBatch",
+        "",
         "Benchmark files go under ./ringwal-data/jmh (set -Dringwal.bench.dir=... in RINGWAL_JAVA_OPTS to move " +
             "them); keep them on a real disk, not tmpfs."
     },

@@ -54,9 +54,10 @@ import org.agrona.IoUtil;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Publish records from producer threads through the Disruptor pipeline into a journal, print progress",
-        "every second, report throughput and latency (HdrHistogram), then verify the journal (JournalVerifier)",
-        "and read every record back, checking each producer's records come back complete and in order."
+        "Publish records from producer threads through the Disruptor pipeline into a journal.",
+        "Prints progress every second, reports throughput and latency (HdrHistogram), then verifies the " +
+            "journal (JournalVerifier) and reads every record back, checking each producer's records come back " +
+            "complete and in order."
     },
     footer = {
         "",
@@ -69,15 +70,16 @@ import org.agrona.IoUtil;
         "  ./ringwal load --target writer --batch 64        the old path: the producer drives JournalWriter",
         "  ./ringwal load --dir /data/wal-test --keep --json --hgrm hist > result.json",
         "",
-        "Wait strategies (how the writer thread waits for records): phased (default: spins 10 us, yields up to",
-        "1 ms, then blocks with a timeout that wakes it to force when a bounded policy's time is due),",
-        "lite-timeout (blocks at once: every publish to a sleeping writer pays a wake-up), blocking, sleeping,",
-        "yielding, busy-spin. On 2 cores avoid yielding and busy-spin: they keep the writer on a core and starve",
-        "producers and the allocator; with a bounded policy only phased and lite-timeout keep the time bound",
-        "when records stop coming.",
+        "Wait strategies (how the writer thread waits for records): phased (default: spins 10 us, yields up to " +
+            "1 ms, then blocks with a timeout that wakes it to force when a bounded policy's time is due), " +
+            "lite-timeout (blocks at once: every publish to a sleeping writer pays a wake-up), blocking, " +
+            "sleeping, yielding, busy-spin. On 2 cores avoid yielding and busy-spin: they keep the writer on a " +
+            "core and starve producers and the allocator; with a bounded policy only phased and lite-timeout " +
+            "keep the time bound when records stop coming.",
         "",
-        "Latency: publish = the publish call; ->durable = until the durable advance (a force) covering the record,",
-        "timestamped on the writer thread. With --rate both count from each record's intended send time.",
+        "Latency: publish = the publish call; ->durable = until the durable advance (a force) covering the " +
+            "record, timestamped on the writer thread. With --rate both count from each record's intended send " +
+            "time.",
         "Run it on the disk you care about (--dir); tmpfs has no real forces.",
         "Exit codes: 0 verified, 1 run or verification failed, 2 bad arguments."
     })

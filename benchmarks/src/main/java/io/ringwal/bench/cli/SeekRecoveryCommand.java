@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "seek-recovery",
     mixinStandardHelpOptions = true,
     description = {
-        "Time seeking near the end of a full 1 GiB segment, and recovery (JournalWriter.open) of that journal.",
+        "Time seeking near the end of a full 1 GiB segment, and recovering that journal.",
         "Seek: JournalReader.open(dir, seq). Recovery: JournalWriter.open. Builds the journal once and keeps it."
     },
     footer = {

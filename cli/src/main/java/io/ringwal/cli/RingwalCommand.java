@@ -34,7 +34,7 @@ public final class RingwalCommand implements Runnable
     /** Exit code of bad arguments. */
     public static final int EXIT_USAGE = 2;
 
-    /** Keeps the quietened logger reachable (java.util.logging holds loggers weakly). */
+    /** Keeps the configured logger reachable (java.util.logging holds loggers weakly). */
     private static final java.util.logging.Logger RINGWAL_LOGGER = java.util.logging.Logger.getLogger("io.ringwal");
 
     @CommandLine.Spec
@@ -54,20 +54,24 @@ public final class RingwalCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        quietenJournalLog();
+        showJournalLog();
         System.exit(execute(args));
     }
 
     /**
-     * Unless {@code -Dringwal.verbose=true}, shows only the journal's warnings: the commands print their own
-     * reports.
+     * The journal logs through {@code System.Logger} (java.util.logging unless the application routes it): warnings
+     * for what an operator must see (a torn tail cut, leftover files removed, a repair), its recovery report at
+     * DEBUG. With {@code -Dringwal.verbose=true} the commands show that DEBUG log on stderr too.
      */
-    private static void quietenJournalLog()
+    private static void showJournalLog()
     {
-        if (!Boolean.getBoolean("ringwal.verbose"))
+        if (Boolean.getBoolean("ringwal.verbose"))
         {
-            // The journal logs its recovery report at INFO on every open; the commands print their own reports.
-            RINGWAL_LOGGER.setLevel(java.util.logging.Level.WARNING);
+            final java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+            handler.setLevel(java.util.logging.Level.ALL);
+            RINGWAL_LOGGER.setLevel(java.util.logging.Level.ALL);
+            RINGWAL_LOGGER.setUseParentHandlers(false);
+            RINGWAL_LOGGER.addHandler(handler);
         }
     }
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.ringwal.journal.JournalCorruptedException;
+import io.ringwal.journal.JournalReader;
+import io.ringwal.journal.RecordHandler;
 import io.ringwal.tool.JournalDumper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal dump ringwal-data/load-20250101-120000 --limit 10",
         "  ./ringwal dump /var/lib/app/journal --from 1000000 --limit 5 --format hex",
         "  ./ringwal dump /var/lib/app/journal --format json | jq .length",
+        "",
+        "A --from beyond the last record prints 'beyond the end: last sequence is N' and exits 0.",
         "",
         "Exit codes: 0 done, 1 a damaged record was reached (the records before it were printed) or a read " +
             "failed, 2 bad arguments: DIR missing, not a directory or without segment files, or --from below the " +
@@ -100,6 +104,18 @@ public final class DumpCommand implements Callable<Integer>, RingwalSubcommand
                     return true;
                 });
             out.flush();
+            if (result.records() == 0 && from != null)
+            {
+                final long last = lastSequence(bases);
+                if (from > last)
+                {
+                    err.println("ringwal dump: --from " + from + " is beyond the end: " + (last < bases[0] ?
+                        "the journal holds no records yet (next sequence " + (last + 1) + ")" :
+                        "last sequence is " + last));
+                    err.flush();
+                    return 0;
+                }
+            }
             err.println("ringwal dump: " + result.records() + " records from " + start + ", next sequence " +
                 result.nextSequence() + ", stopped: " + (result.stopReason() == JournalDumper.StopReason.END ?
                 "end of journal" : "--limit reached"));
@@ -112,6 +128,22 @@ public final class DumpCommand implements Callable<Integer>, RingwalSubcommand
             err.println("ringwal dump: " + printed[0] + " records printed, then: " + ex.getMessage());
             err.flush();
             return RingwalCommand.EXIT_FAILED;
+        }
+    }
+
+    /** The last sequence written: reads the last segment from its base to the end (base - 1 if it holds none). */
+    private long lastSequence(final long[] bases)
+    {
+        try (JournalReader reader = JournalReader.open(dir, bases[bases.length - 1]))
+        {
+            final RecordHandler skip = (sequence, buffer, offset, length) ->
+            {
+            };
+            while (reader.poll(skip, 4096) > 0)
+            {
+                // to the end
+            }
+            return reader.nextSequence() - 1;
         }
     }
 }

@@ -117,6 +117,32 @@ class InspectCommandsTest
     }
 
     @Test
+    void shouldSayBeyondTheEndAndExitZeroWhenDumpingFromPastTheLastRecord() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        Journals.write(dir, 300, 0);
+
+        for (final String from : List.of("300", "1000"))
+        {
+            final CliRun run = CliRun.run("dump", dir.toString(), "--from", from);
+
+            assertThat(run.exitCode).as(run.toString()).isZero();
+            assertThat(run.out()).isEmpty();
+            assertThat(run.errLines()).containsExactly("ringwal dump: --from " + from +
+                " is beyond the end: last sequence is 299");
+        }
+        final CliRun last = CliRun.run("dump", dir.toString(), "--from", "299");
+        assertThat(last.out().lines()).containsExactly("299 10 record-299");
+
+        final Path empty = tmp.resolve("empty");
+        Journals.write(empty, 0, 0);
+        final CliRun none = CliRun.run("dump", empty.toString(), "--from", "0");
+        assertThat(none.exitCode).as(none.toString()).isZero();
+        assertThat(none.errLines()).containsExactly("ringwal dump: --from 0 is beyond the end: the journal holds " +
+            "no records yet (next sequence 0)");
+    }
+
+    @Test
     void shouldExitOneNamingOffsetWhenDumpReachesDamage() throws IOException
     {
         final Path dir = tmp.resolve("journal");

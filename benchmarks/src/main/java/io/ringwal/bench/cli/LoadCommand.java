@@ -293,12 +293,15 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         {
             settings.append(" batch=").append(batchSize);
         }
+        final DurableLog durableLog = new DurableLog(DurableLog.DEFAULT_CAPACITY);
+        // built (and so checked: ring memory, record size) before anything is printed, so that a bad combination
+        // of options prints its one error line and nothing else
+        final LoadTarget loadTarget = newTarget(directory, config, durableLog, forceTimes, batchSize);
         out.println("ringwal load: journal " + directory.toAbsolutePath());
         out.println("ringwal load: " + settings);
 
-        final DurableLog durableLog = new DurableLog(DurableLog.DEFAULT_CAPACITY);
         final LoadResult result;
-        try (LoadTarget loadTarget = newTarget(directory, config, durableLog, forceTimes, batchSize))
+        try (loadTarget)
         {
             loadTarget.start();
             final LoadGenerator generator = new LoadGenerator(loadTarget, sizes, producers, maxRecords,

@@ -116,7 +116,8 @@ class LoadCommandTest
             new String[] {"load", "--ring-size", "1000"},
             new String[] {"load", "--force-policy", "sometimes"},
             new String[] {"load", "--target", "writer", "--producers", "2"},
-            new String[] {"load", "--no-such-option"});
+            new String[] {"load", "--no-such-option"},
+            new String[] {"load", "--record-size", "5000000", "--records", "10"});
         for (final String[] args : cases)
         {
             final CliRun run = CliRun.run(args);
@@ -124,6 +125,20 @@ class LoadCommandTest
             assertThat(run.errLines()).as(String.join(" ", args) + "\n" + run).hasSize(1);
             assertThat(run.out()).as(String.join(" ", args)).isEmpty();
         }
+    }
+
+    @Test
+    void shouldPrintOnlyTheErrorAndCreateNothingWhenRecordSizeNeedsMoreRingMemoryThanABufferHolds()
+    {
+        final Path dir = tmp.resolve("journal");
+        final CliRun run = CliRun.run("load", "--record-size", "5000000", "--records", "10", "--dir",
+            dir.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).as(run.toString()).singleElement().asString()
+            .startsWith("ringwal load: ringSize=8192 x slot of ").contains("more than one direct buffer can hold");
+        assertThat(dir).doesNotExist();
     }
 
     @Test

@@ -90,6 +90,7 @@ public final class JournalReader implements AutoCloseable
      */
     public static JournalReader open(final Path directory, final long fromSequence)
     {
+        AgronaAccess.check();
         Objects.requireNonNull(directory, "directory");
         if (fromSequence < 0)
         {

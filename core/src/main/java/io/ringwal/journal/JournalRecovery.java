@@ -109,7 +109,7 @@ final class JournalRecovery
             {
                 final Result result = attempt(start);
                 final Level level = result.report.tornTailCut() || result.report.repairedDamage() != null ||
-                    !result.report.removedFiles().isEmpty() ? Level.WARNING : Level.INFO;
+                    !result.report.removedFiles().isEmpty() ? Level.WARNING : Level.DEBUG;
                 LOG.log(level, result.report.toString());
                 return result;
             }

@@ -164,6 +164,7 @@ public final class JournalDumper
         final long maxRecords,
         final DumpHandler handler)
     {
+        io.ringwal.journal.AgronaAccess.check();
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(handler, "handler");
         if (fromSequence < 0)

@@ -52,6 +52,7 @@ public final class JournalVerifier
      */
     public static VerifyReport verify(final Path directory)
     {
+        io.ringwal.journal.AgronaAccess.check();
         Objects.requireNonNull(directory, "directory");
         if (!Files.isDirectory(directory))
         {

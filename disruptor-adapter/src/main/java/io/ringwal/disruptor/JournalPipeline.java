@@ -168,6 +168,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public static JournalPipelineBuilder builder(final Path directory)
     {
+        io.ringwal.journal.AgronaAccess.check();
         return new JournalPipelineBuilder(directory);
     }
 

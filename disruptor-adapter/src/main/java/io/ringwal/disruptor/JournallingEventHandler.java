@@ -69,6 +69,7 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
     public static <T> JournallingEventHandler<T> open(
         final Path directory, final JournalConfig config, final JournalSerializer<T> serializer)
     {
+        io.ringwal.journal.AgronaAccess.check();
         Objects.requireNonNull(serializer, "serializer");
         return new JournallingEventHandler<>(JournalWriter.open(directory, config), serializer);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.ringwal.bench.disk.ForceCost;
+import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Time forces of 4 KiB/64 KiB/1 MiB ranges per preallocation mode, and disk bytes written per force.",
-        "Each row: write a fresh range through the mapping, MappedSegment.force it; for DIRECT, BUFFERED and",
-        "SPARSE preallocation, plus pwrite+fdatasync; disk bytes from /sys/dev/block/MAJ:MIN/stat (sectors x 512)."
+        "Each row: write a fresh range through the mapping, MappedSegment.force it; for DIRECT, BUFFERED and " +
+            "SPARSE preallocation, plus pwrite+fdatasync; disk bytes from /sys/dev/block/MAJ:MIN/stat " +
+            "(sectors x 512)."
     },
     footer = {
         "",
@@ -26,7 +28,7 @@ import picocli.CommandLine.Option;
         "  ./ringwal force-cost",
         "  ./ringwal force-cost --forces 500 --sizes 4096,16384 --dir /data/ringwal-force-cost"
     })
-final class ForceCostCommand implements Callable<Integer>
+public final class ForceCostCommand implements Callable<Integer>, RingwalSubcommand
 {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "ringwal-data/force-cost",
         description = "Directory on the disk to measure (not tmpfs) (default: ${DEFAULT-VALUE}).")
@@ -47,6 +49,13 @@ final class ForceCostCommand implements Callable<Integer>
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public ForceCostCommand()
+    {
+    }
 
     @Override
     public Integer call() throws IOException

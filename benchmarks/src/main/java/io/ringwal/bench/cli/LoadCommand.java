@@ -37,6 +37,8 @@ import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.cli.RingwalCommand;
+import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,9 +54,10 @@ import org.agrona.IoUtil;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Publish records from producer threads through the Disruptor pipeline into a journal, print progress",
-        "every second, report throughput and latency (HdrHistogram), then verify the journal (JournalVerifier)",
-        "and read every record back, checking each producer's records come back complete and in order."
+        "Publish records from producer threads through the Disruptor pipeline into a journal.",
+        "Prints progress every second, reports throughput and latency (HdrHistogram), then verifies the " +
+            "journal (JournalVerifier) and reads every record back, checking each producer's records come back " +
+            "complete and in order."
     },
     footer = {
         "",
@@ -67,19 +70,20 @@ import org.agrona.IoUtil;
         "  ./ringwal load --target writer --batch 64        the old path: the producer drives JournalWriter",
         "  ./ringwal load --dir /data/wal-test --keep --json --hgrm hist > result.json",
         "",
-        "Wait strategies (how the writer thread waits for records): phased (default: spins 10 us, yields up to",
-        "1 ms, then blocks with a timeout that wakes it to force when a bounded policy's time is due),",
-        "lite-timeout (blocks at once: every publish to a sleeping writer pays a wake-up), blocking, sleeping,",
-        "yielding, busy-spin. On 2 cores avoid yielding and busy-spin: they keep the writer on a core and starve",
-        "producers and the allocator; with a bounded policy only phased and lite-timeout keep the time bound",
-        "when records stop coming.",
+        "Wait strategies (how the writer thread waits for records): phased (default: spins 10 us, yields up to " +
+            "1 ms, then blocks with a timeout that wakes it to force when a bounded policy's time is due), " +
+            "lite-timeout (blocks at once: every publish to a sleeping writer pays a wake-up), blocking, " +
+            "sleeping, yielding, busy-spin. On 2 cores avoid yielding and busy-spin: they keep the writer on a " +
+            "core and starve producers and the allocator; with a bounded policy only phased and lite-timeout " +
+            "keep the time bound when records stop coming.",
         "",
-        "Latency: publish = the publish call; ->durable = until the durable advance (a force) covering the record,",
-        "timestamped on the writer thread. With --rate both count from each record's intended send time.",
+        "Latency: publish = the publish call; ->durable = until the durable advance (a force) covering the " +
+            "record, timestamped on the writer thread. With --rate both count from each record's intended send " +
+            "time.",
         "Run it on the disk you care about (--dir); tmpfs has no real forces.",
         "Exit codes: 0 verified, 1 run or verification failed, 2 bad arguments."
     })
-final class LoadCommand implements Callable<Integer>
+public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
 {
     /** Which journal front end the producers drive. */
     enum Target
@@ -247,6 +251,13 @@ final class LoadCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public LoadCommand()
+    {
+    }
+
     @Override
     public Integer call() throws IOException
     {
@@ -282,12 +293,15 @@ final class LoadCommand implements Callable<Integer>
         {
             settings.append(" batch=").append(batchSize);
         }
+        final DurableLog durableLog = new DurableLog(DurableLog.DEFAULT_CAPACITY);
+        // built (and so checked: ring memory, record size) before anything is printed, so that a bad combination
+        // of options prints its one error line and nothing else
+        final LoadTarget loadTarget = newTarget(directory, config, durableLog, forceTimes, batchSize);
         out.println("ringwal load: journal " + directory.toAbsolutePath());
         out.println("ringwal load: " + settings);
 
-        final DurableLog durableLog = new DurableLog(DurableLog.DEFAULT_CAPACITY);
         final LoadResult result;
-        try (LoadTarget loadTarget = newTarget(directory, config, durableLog, forceTimes, batchSize))
+        try (loadTarget)
         {
             loadTarget.start();
             final LoadGenerator generator = new LoadGenerator(loadTarget, sizes, producers, maxRecords,

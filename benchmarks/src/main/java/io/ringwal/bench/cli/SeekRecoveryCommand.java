@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.ringwal.bench.recovery.SeekRecovery;
+import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "seek-recovery",
     mixinStandardHelpOptions = true,
     description = {
-        "Time seeking near the end of a full 1 GiB segment, and recovery (JournalWriter.open) of that journal.",
+        "Time seeking near the end of a full 1 GiB segment, and recovering that journal.",
         "Seek: JournalReader.open(dir, seq). Recovery: JournalWriter.open. Builds the journal once and keeps it."
     },
     footer = {
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
         "  ./ringwal seek-recovery --drop-caches          cold page cache before every repetition (root)",
         "  ./ringwal seek-recovery --segment-size 64MiB --dir ringwal-data/seek-64m"
     })
-final class SeekRecoveryCommand implements Callable<Integer>
+public final class SeekRecoveryCommand implements Callable<Integer>, RingwalSubcommand
 {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "ringwal-data/seek-recovery",
         description = "Journal directory, built on first use and kept (default: ${DEFAULT-VALUE}).")
@@ -53,6 +54,13 @@ final class SeekRecoveryCommand implements Callable<Integer>
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public SeekRecoveryCommand()
+    {
+    }
 
     @Override
     public Integer call() throws IOException

@@ -8,6 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ringwal.cli.CliRun;
+import io.ringwal.cli.Journals;
+import io.ringwal.cli.MiniJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LoadCommandTest
@@ -98,5 +102,52 @@ class LoadCommandTest
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out()).contains("sequences 10..1009 contiguous");
+    }
+
+    @Test
+    void shouldPrintOneLineAndExitTwoWhenLoadArgumentsAreBad()
+    {
+        final List<String[]> cases = List.of(
+            new String[] {"load", "--producers", "0"},
+            new String[] {"load", "--record-size", "abc"},
+            new String[] {"load", "--record-size", "4"},
+            new String[] {"load", "--records", "10", "--duration", "1"},
+            new String[] {"load", "--wait-strategy", "spin-forever"},
+            new String[] {"load", "--ring-size", "1000"},
+            new String[] {"load", "--force-policy", "sometimes"},
+            new String[] {"load", "--target", "writer", "--producers", "2"},
+            new String[] {"load", "--no-such-option"},
+            new String[] {"load", "--record-size", "5000000", "--records", "10"});
+        for (final String[] args : cases)
+        {
+            final CliRun run = CliRun.run(args);
+            assertThat(run.exitCode).as(String.join(" ", args) + "\n" + run).isEqualTo(2);
+            assertThat(run.errLines()).as(String.join(" ", args) + "\n" + run).hasSize(1);
+            assertThat(run.out()).as(String.join(" ", args)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldPrintOnlyTheErrorAndCreateNothingWhenRecordSizeNeedsMoreRingMemoryThanABufferHolds()
+    {
+        final Path dir = tmp.resolve("journal");
+        final CliRun run = CliRun.run("load", "--record-size", "5000000", "--records", "10", "--dir",
+            dir.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).as(run.toString()).singleElement().asString()
+            .startsWith("ringwal load: ringSize=8192 x slot of ").contains("more than one direct buffer can hold");
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void shouldKeepEveryCommandNameWhenCliAndBenchmarkCommandsShareOneCommandLine()
+    {
+        assertThat(io.ringwal.cli.RingwalCommand.commandLine().getSubcommands().keySet()).contains("load", "jmh",
+            "force-cost", "seek-recovery", "verify", "dump", "tail", "help");
+        final CliRun load = CliRun.run("load", "--help");
+        assertThat(load.exitCode).isZero();
+        assertThat(load.out()).contains("Usage: ringwal load").contains("Examples:").contains("Exit codes:");
     }
 }

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-        "Check a journal without changing anything: every segment header, the segment chain, and every frame's",
-        "length, sequence and CRC32C (the checks recovery makes on open). Prints segments, records, first and last",
-        "sequence, bytes, and the torn tail of the last segment if any (recovery would cut it; not damage)."
+        "Check a journal without changing anything.",
+        "Checks every segment header, the segment chain, and every frame's length, sequence and CRC32C (the " +
+            "checks recovery makes on open). Prints segments, records, first and last sequence, bytes, and the " +
+            "torn tail of the last segment if any (recovery would cut it; not damage)."
     },
     footer = {
         "",
@@ -30,17 +31,24 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal verify ringwal-data/load-20250101-120000",
         "  ./ringwal verify /var/lib/app/journal && echo intact",
         "",
-        "Exit codes: 0 intact (a torn tail is allowed), 1 damaged (the first damage is printed with its file and",
-        "byte offset) or a file could not be read, 2 bad arguments: DIR missing, not a directory, or without",
-        "segment files."
+        "Exit codes: 0 intact (a torn tail is allowed), 1 damaged (the first damage is printed with its file and " +
+            "byte offset) or a file could not be read, 2 bad arguments: DIR missing, not a directory, or without " +
+            "segment files."
     })
-final class VerifyCommand implements Callable<Integer>
+public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
 {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     private Path dir;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public VerifyCommand()
+    {
+    }
 
     @Override
     public Integer call()

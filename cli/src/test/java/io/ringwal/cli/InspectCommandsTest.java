@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,6 +117,32 @@ class InspectCommandsTest
     }
 
     @Test
+    void shouldSayBeyondTheEndAndExitZeroWhenDumpingFromPastTheLastRecord() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        Journals.write(dir, 300, 0);
+
+        for (final String from : List.of("300", "1000"))
+        {
+            final CliRun run = CliRun.run("dump", dir.toString(), "--from", from);
+
+            assertThat(run.exitCode).as(run.toString()).isZero();
+            assertThat(run.out()).isEmpty();
+            assertThat(run.errLines()).containsExactly("ringwal dump: --from " + from +
+                " is beyond the end: last sequence is 299");
+        }
+        final CliRun last = CliRun.run("dump", dir.toString(), "--from", "299");
+        assertThat(last.out().lines()).containsExactly("299 10 record-299");
+
+        final Path empty = tmp.resolve("empty");
+        Journals.write(empty, 0, 0);
+        final CliRun none = CliRun.run("dump", empty.toString(), "--from", "0");
+        assertThat(none.exitCode).as(none.toString()).isZero();
+        assertThat(none.errLines()).containsExactly("ringwal dump: --from 0 is beyond the end: the journal holds " +
+            "no records yet (next sequence 0)");
+    }
+
+    @Test
     void shouldExitOneNamingOffsetWhenDumpReachesDamage() throws IOException
     {
         final Path dir = tmp.resolve("journal");
@@ -209,15 +235,6 @@ class InspectCommandsTest
         Journals.write(dir, 10, 0);
         final String d = dir.toString();
         final List<String[]> cases = List.of(
-            new String[] {"load", "--producers", "0"},
-            new String[] {"load", "--record-size", "abc"},
-            new String[] {"load", "--record-size", "4"},
-            new String[] {"load", "--records", "10", "--duration", "1"},
-            new String[] {"load", "--wait-strategy", "spin-forever"},
-            new String[] {"load", "--ring-size", "1000"},
-            new String[] {"load", "--force-policy", "sometimes"},
-            new String[] {"load", "--target", "writer", "--producers", "2"},
-            new String[] {"load", "--no-such-option"},
             new String[] {"verify"},
             new String[] {"verify", d, "extra"},
             new String[] {"dump", d, "--format", "xml"},
@@ -236,14 +253,14 @@ class InspectCommandsTest
     @Test
     void shouldShowExamplesWhenAskedForHelp()
     {
-        for (final String command : List.of("load", "verify", "dump", "tail"))
+        for (final String command : List.of("verify", "dump", "tail"))
         {
             final CliRun run = CliRun.run(command, "--help");
             assertThat(run.exitCode).isZero();
             assertThat(run.out()).contains("Usage: ringwal " + command).contains("Examples:")
                 .contains("Exit codes:");
         }
-        assertThat(Stream.of("load", "verify", "dump", "tail")).allSatisfy(
+        assertThat(Stream.of("verify", "dump", "tail")).allSatisfy(
             name -> assertThat(CliRun.run("--help").out()).contains(name));
     }
 

@@ -1,10 +1,12 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.ringwal.journal.JournalCorruptedException;
+import io.ringwal.journal.JournalReader;
+import io.ringwal.journal.RecordHandler;
 import io.ringwal.tool.JournalDumper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,9 +21,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Print a journal's committed records in sequence order, from --from, at most --limit of them. Every",
-        "record's sequence and CRC32C are checked before it is printed. Records go to stdout; a summary (records",
-        "printed, the next sequence, why it stopped) goes to stderr."
+        "Print a journal's committed records in sequence order.",
+        "Starts at --from and prints at most --limit records. Every record's sequence and CRC32C are checked " +
+            "before it is printed. Records go to stdout; a summary (records printed, the next sequence, why it " +
+            "stopped) goes to stderr."
     },
     footer = {
         "",
@@ -35,11 +38,13 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal dump /var/lib/app/journal --from 1000000 --limit 5 --format hex",
         "  ./ringwal dump /var/lib/app/journal --format json | jq .length",
         "",
-        "Exit codes: 0 done, 1 a damaged record was reached (the records before it were printed) or a read",
-        "failed, 2 bad arguments: DIR missing, not a directory or without segment files, or --from below the",
-        "first record kept."
+        "A --from beyond the last record prints 'beyond the end: last sequence is N' and exits 0.",
+        "",
+        "Exit codes: 0 done, 1 a damaged record was reached (the records before it were printed) or a read " +
+            "failed, 2 bad arguments: DIR missing, not a directory or without segment files, or --from below the " +
+            "first record kept."
     })
-final class DumpCommand implements Callable<Integer>
+public final class DumpCommand implements Callable<Integer>, RingwalSubcommand
 {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -58,6 +63,13 @@ final class DumpCommand implements Callable<Integer>
     @Option(names = "--format", paramLabel = "text|hex|json", defaultValue = "text",
         converter = RecordFormat.Converter.class, description = "Output format (default: ${DEFAULT-VALUE}).")
     private RecordFormat format;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public DumpCommand()
+    {
+    }
 
     @Override
     public Integer call()
@@ -92,6 +104,18 @@ final class DumpCommand implements Callable<Integer>
                     return true;
                 });
             out.flush();
+            if (result.records() == 0 && from != null)
+            {
+                final long last = lastSequence(bases);
+                if (from > last)
+                {
+                    err.println("ringwal dump: --from " + from + " is beyond the end: " + (last < bases[0] ?
+                        "the journal holds no records yet (next sequence " + (last + 1) + ")" :
+                        "last sequence is " + last));
+                    err.flush();
+                    return 0;
+                }
+            }
             err.println("ringwal dump: " + result.records() + " records from " + start + ", next sequence " +
                 result.nextSequence() + ", stopped: " + (result.stopReason() == JournalDumper.StopReason.END ?
                 "end of journal" : "--limit reached"));
@@ -104,6 +128,22 @@ final class DumpCommand implements Callable<Integer>
             err.println("ringwal dump: " + printed[0] + " records printed, then: " + ex.getMessage());
             err.flush();
             return RingwalCommand.EXIT_FAILED;
+        }
+    }
+
+    /** The last sequence written: reads the last segment from its base to the end (base - 1 if it holds none). */
+    private long lastSequence(final long[] bases)
+    {
+        try (JournalReader reader = JournalReader.open(dir, bases[bases.length - 1]))
+        {
+            final RecordHandler skip = (sequence, buffer, offset, length) ->
+            {
+            };
+            while (reader.poll(skip, 4096) > 0)
+            {
+                // to the end
+            }
+            return reader.nextSequence() - 1;
         }
     }
 }

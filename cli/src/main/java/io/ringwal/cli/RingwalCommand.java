@@ -1,15 +1,16 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
+import java.util.ServiceLoader;
 
 import io.ringwal.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ringwal} command: the entry point of the runnable jar {@code benchmarks/target/ringwal.jar}, started
- * by the {@code ./ringwal} launcher at the repository root.
+ * The {@code ringwal} command: the operators' tools ({@code verify}, {@code dump}, {@code tail}) and every other
+ * {@link RingwalSubcommand} found on the class path (the runnable {@code benchmarks/target/ringwal.jar}, started by
+ * the {@code ./ringwal} launcher, adds {@code load}, {@code jmh}, {@code force-cost} and {@code seek-recovery}).
  *
  * <p>Exit codes: 0 success; 1 the run failed or the journal did not verify; 2 bad arguments.
  */
@@ -17,32 +18,13 @@ import picocli.CommandLine.Command;
     name = "ringwal",
     mixinStandardHelpOptions = true,
     version = "ringwal 0.1.0-SNAPSHOT",
-    description = "ringwal: a memory-mapped, CRC-framed journal. Load generator, inspection tools and benchmarks.",
-    subcommands = {
-        LoadCommand.class,
-        VerifyCommand.class,
-        DumpCommand.class,
-        TailCommand.class,
-        JmhCommand.class,
-        ForceCostCommand.class,
-        SeekRecoveryCommand.class,
-        CommandLine.HelpCommand.class
-    },
+    description = "ringwal: a memory-mapped, CRC-framed journal. Inspection tools, and with the benchmarks jar " +
+        "the load generator and benchmarks. 'ringwal COMMAND --help' shows a command's options and examples.",
     footer = {
         "",
-        "Examples:",
-        "  ./ringwal load                 20 s, 1 producer, 256 B records through the pipeline, forced every batch",
-        "  ./ringwal load --producers 2 --records 1000000 --record-size 1024 --force-policy never",
-        "  ./ringwal verify DIR           check a journal (read-only)",
-        "  ./ringwal dump DIR --limit 10  print records",
-        "  ./ringwal tail DIR             follow a journal being written",
-        "  ./ringwal jmh -f 1 -wi 3 -w 2s -i 5 -r 2s 'Append|PlainMappedCopy'",
-        "  ./ringwal force-cost",
-        "  ./ringwal seek-recovery",
-        "",
-        "Exit codes: 0 success, 1 run failed, journal damaged or not verified, 2 bad arguments (including a",
-        "missing directory or one that holds no journal).",
-        "JVM options: RINGWAL_JAVA_OPTS (e.g. -Dringwal.verbose=true to see the journal's INFO log)."
+        "Exit codes: 0 success, 1 run failed, journal damaged or not verified, 2 bad arguments (including a " +
+            "missing directory or one that holds no journal).",
+        "JVM options: RINGWAL_JAVA_OPTS (e.g. -Dringwal.verbose=true to see the journal's log)."
     })
 public final class RingwalCommand implements Runnable
 {
@@ -52,7 +34,7 @@ public final class RingwalCommand implements Runnable
     /** Exit code of bad arguments. */
     public static final int EXIT_USAGE = 2;
 
-    /** Keeps the quietened logger reachable (java.util.logging holds loggers weakly). */
+    /** Keeps the configured logger reachable (java.util.logging holds loggers weakly). */
     private static final java.util.logging.Logger RINGWAL_LOGGER = java.util.logging.Logger.getLogger("io.ringwal");
 
     @CommandLine.Spec
@@ -72,18 +54,25 @@ public final class RingwalCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        if (args.length > 0 && "jmh".equals(args[0]))
-        {
-            // JMH has its own option syntax (-f 1 -wi 3 ...): hand everything after "jmh" to it untouched.
-            JmhCommand.runJmh(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (!Boolean.getBoolean("ringwal.verbose"))
-        {
-            // The journal logs its recovery report at INFO on every open; the commands print their own reports.
-            RINGWAL_LOGGER.setLevel(java.util.logging.Level.WARNING);
-        }
+        showJournalLog();
         System.exit(execute(args));
+    }
+
+    /**
+     * The journal logs through {@code System.Logger} (java.util.logging unless the application routes it): warnings
+     * for what an operator must see (a torn tail cut, leftover files removed, a repair), its recovery report at
+     * DEBUG. With {@code -Dringwal.verbose=true} the commands show that DEBUG log on stderr too.
+     */
+    private static void showJournalLog()
+    {
+        if (Boolean.getBoolean("ringwal.verbose"))
+        {
+            final java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+            handler.setLevel(java.util.logging.Level.ALL);
+            RINGWAL_LOGGER.setLevel(java.util.logging.Level.ALL);
+            RINGWAL_LOGGER.setUseParentHandlers(false);
+            RINGWAL_LOGGER.addHandler(handler);
+        }
     }
 
     /**
@@ -106,6 +95,11 @@ public final class RingwalCommand implements Runnable
     public static CommandLine commandLine()
     {
         final CommandLine commandLine = new CommandLine(new RingwalCommand());
+        for (final RingwalSubcommand command : ServiceLoader.load(RingwalSubcommand.class))
+        {
+            commandLine.addSubcommand(command);
+        }
+        commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(RingwalCommand::onBadArguments);
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,11 +11,14 @@ import picocli.CommandLine;
 /**
  * Runs a {@code ringwal} command line in-process with captured stdout and stderr.
  */
-final class CliRun
+public final class CliRun
 {
-    final int exitCode;
-    final StringWriter out;
-    final StringWriter err;
+    /** The exit code. */
+    public final int exitCode;
+    /** What it printed to stdout. */
+    public final StringWriter out;
+    /** What it printed to stderr. */
+    public final StringWriter err;
 
     private CliRun(final int exitCode, final StringWriter out, final StringWriter err)
     {
@@ -24,7 +27,13 @@ final class CliRun
         this.err = err;
     }
 
-    static CliRun run(final String... args)
+    /**
+     * Runs a command line to its end.
+     *
+     * @param args the arguments.
+     * @return what it did.
+     */
+    public static CliRun run(final String... args)
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -36,14 +45,14 @@ final class CliRun
     }
 
     /** Starts a command line on a new thread; the writers are live while it runs. */
-    static final class Running
+    public static final class Running
     {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final Thread thread;
-        volatile int exitCode = -1;
+        public final StringWriter out = new StringWriter();
+        public final StringWriter err = new StringWriter();
+        public final Thread thread;
+        public volatile int exitCode = -1;
 
-        Running(final String... args)
+        public Running(final String... args)
         {
             final CommandLine cmd = RingwalCommand.commandLine();
             cmd.setOut(new PrintWriter(out, true));
@@ -53,17 +62,17 @@ final class CliRun
         }
     }
 
-    String out()
+    public String out()
     {
         return out.toString();
     }
 
-    String err()
+    public String err()
     {
         return err.toString();
     }
 
-    List<String> errLines()
+    public List<String> errLines()
     {
         return Arrays.stream(err().split("\\R")).filter(line -> !line.isBlank()).collect(Collectors.toList());
     }

@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import java.util.Map;
  * A strict little JSON parser for the tests (objects, arrays, strings with escapes, numbers, true/false/null), so
  * that the CLI's JSON is checked by parsing it rather than by matching text.
  */
-final class MiniJson
+public final class MiniJson
 {
     private final String text;
     private int pos;
@@ -19,7 +19,7 @@ final class MiniJson
         this.text = text;
     }
 
-    static Object parse(final String text)
+    public static Object parse(final String text)
     {
         final MiniJson parser = new MiniJson(text);
         final Object value = parser.value();

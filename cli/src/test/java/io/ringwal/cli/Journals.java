@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,26 +10,26 @@ import io.ringwal.journal.JournalWriter;
 /**
  * Writes small journals for the command tests.
  */
-final class Journals
+public final class Journals
 {
-    static final int SEGMENT_SIZE = 64 * 1024;
+    public static final int SEGMENT_SIZE = 64 * 1024;
 
     private Journals()
     {
     }
 
-    static JournalConfig config()
+    public static JournalConfig config()
     {
         return JournalConfig.builder().segmentSize(SEGMENT_SIZE).forcePolicy(ForcePolicy.never()).build();
     }
 
-    static byte[] payload(final long i)
+    public static byte[] payload(final long i)
     {
         return ("record-" + i).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Writes records "record-0" .. "record-(n-1)", each padded with '.' to {@code size} bytes if larger. */
-    static void write(final Path dir, final int records, final int size)
+    public static void write(final Path dir, final int records, final int size)
     {
         try (JournalWriter writer = JournalWriter.open(dir, config()))
         {

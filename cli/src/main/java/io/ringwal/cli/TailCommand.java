@@ -1,4 +1,4 @@
-package io.ringwal.bench.cli;
+package io.ringwal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,9 +28,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Follow a journal while it is written, across segment rotations, printing records as they are committed",
-        "(every sequence and CRC32C checked), until Ctrl-C. Starts at the end of the journal unless --from is",
-        "given. Polls with JournalReader and parks for --idle-park when nothing is new."
+        "Follow a journal while it is written, printing records as they are committed.",
+        "Follows across segment rotations, checking every sequence and CRC32C, until Ctrl-C. Starts at the end " +
+            "of the journal unless --from is given. Polls with JournalReader and parks for --idle-park when " +
+            "nothing is new."
     },
     footer = {
         "",
@@ -39,12 +40,11 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal tail /var/lib/app/journal --from 0        everything, then follow",
         "  ./ringwal tail /var/lib/app/journal --format json --limit 100",
         "",
-        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT; the summary is printed",
-        "first), 1 a damaged record was reached or a read failed,",
-        "2 bad arguments: DIR missing, not a directory or without segment files, or --from below the first",
-        "record kept."
+        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT; the summary is printed " +
+            "first), 1 a damaged record was reached or a read failed, 2 bad arguments: DIR missing, not a " +
+            "directory or without segment files, or --from below the first record kept."
     })
-final class TailCommand implements Callable<Integer>, RecordHandler
+public final class TailCommand implements Callable<Integer>, RecordHandler, RingwalSubcommand
 {
     private static final int POLL_LIMIT = 256;
 
@@ -74,6 +74,13 @@ final class TailCommand implements Callable<Integer>, RecordHandler
     private volatile boolean running = true;
     private PrintWriter out;
     private long printed;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    public TailCommand()
+    {
+    }
 
     @Override
     public Integer call()

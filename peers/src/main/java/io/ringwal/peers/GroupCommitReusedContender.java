@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The strongest group commit a competent user writes: files that are reused. A Disruptor handler frames each
+ * The strongest group commit a competent user writes: files that are reused. A Disruptor handler (the ring holds
+ * {@value #RING_BYTES} bytes of records, {@value #MIN_RING} to {@value #MAX_RING} slots, so that a batch, and so
+ * a force, can grow as large as the disk's latency needs) frames each
  * record as {@code [int length][int crc32c][long sequence][payload]} (the CRC covers the sequence and the payload:
  * ringwal's per-record work) into a 1 MiB direct buffer and, at each end of batch, writes the buffer with
  * {@link FileChannel#write(ByteBuffer, long)} and calls {@code force(false)}. The files it writes into were
@@ -38,6 +40,12 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     public static final int BUFFER_SIZE = 1 << 20;
     /** Frame header: length, CRC32C, sequence. */
     public static final int HEADER = 16;
+    /** Records the ring holds, in bytes: batches (and so forces) can grow to this. */
+    public static final int RING_BYTES = 16 << 20;
+    /** Fewest ring slots (ringwal's default ring). */
+    public static final int MIN_RING = 8192;
+    /** Most ring slots. */
+    public static final int MAX_RING = 65536;
     /** Pool size when nothing better is known: 1 GiB. */
     public static final long DEFAULT_POOL_BYTES = 1L << 30;
 
@@ -55,6 +63,7 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     private long forces;
     private long bytes;
     private long poolExhausted;
+    private int ringSlots;
 
     /**
      * The reused-file group commit.
@@ -103,9 +112,17 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     }
 
     @Override
+    protected int ringSize(final Workload workload)
+    {
+        final int slots = Integer.highestOneBit(Math.max(1, RING_BYTES / workload.recordSize()));
+        return Math.max(MIN_RING, Math.min(MAX_RING, slots));
+    }
+
+    @Override
     protected void openFiles(final Path dir, final Workload workload) throws IOException
     {
         this.dir = dir;
+        ringSlots = ringSize(workload);
         final String rate = System.getProperty(DISK_RATE_PROPERTY);
         final long poolBytes = poolBytes(workload, rate == null ? Double.NaN : Double.parseDouble(rate));
         for (long b = 0; b < poolBytes; b += FILE_SIZE)
@@ -187,7 +204,8 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     @Override
     public String counters()
     {
-        return "forces=" + forces + " bytes=" + bytes + " poolFiles=" + pool.size() + " fileSize=" + FILE_SIZE +
+        return "ring=" + ringSlots + " forces=" + forces + " bytes=" + bytes + " poolFiles=" + pool.size() +
+            " fileSize=" + FILE_SIZE +
             " poolExhausted=" + poolExhausted;
     }
 

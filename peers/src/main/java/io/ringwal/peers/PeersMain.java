@@ -23,13 +23,18 @@ import java.util.stream.Stream;
  * The side-by-side driver: runs every (cell, contender) in a fresh JVM per repetition, interleaving the
  * contenders (their order rotates each repetition), measures the disk's synced sequential write rate with
  * {@code dd ... conv=fdatasync} once per repetition, and prints (and writes) the tables: medians, spread, ratios
- * to ringwal and each contender's read-back verdict, then the goals. Run it with {@code peers/bin/compare}.
+ * to ringwal, device bytes written per payload byte and each contender's read-back verdict, then the goals. Run it
+ * with {@code peers/bin/compare}.
  *
  * <pre>
  * PeersMain [--reps 3] [--duration-ms 2000] [--warmup-ms 500] [--heap 1g] [--dir peers/target/peers-runs]
  *           [--out peers/target/peers-report] [--cells a,b] [--contenders a,b] [--no-dd] [--long]
+ *           [--dd-mib 512] [--sustained-bytes 3x-the-dirty-limit]
  * </pre>
- * {@code --long} means 5 repetitions of 10-second runs.
+ * {@code --long} means 5 repetitions of 10-second runs. Sustained cells write a fixed volume instead of running
+ * for a time: {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit ({@link DirtyLimits}) unless
+ * {@code --sustained-bytes} (k/m/g suffixes) says otherwise; with a sustained cell in the run, dd writes 4 GiB
+ * unless {@code --dd-mib} says otherwise.
  */
 public final class PeersMain
 {
@@ -168,6 +173,7 @@ public final class PeersMain
         notes.add("Data directory " + runDir + " on device " + (disk == null ? "unknown (no /sys/dev/block " +
             "stats: disk bytes not measured)" : disk.describe()) + "; disk bytes = sectors written to that " +
             "device from the start of the run until after its files were fsynced, whoever wrote them.");
+        final DirtyLimits dirtyAtStart = anySustained ? DirtyLimits.read() : null;
         final long sustainedBytes = anySustained ? sustainedBytes(opts.get("sustained-bytes"), runDir, notes) : 0;
         final String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         final long started = System.nanoTime();
@@ -206,6 +212,11 @@ public final class PeersMain
             }
         }
         final String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        if (anySustained && !sameRules(dirtyAtStart, DirtyLimits.read()))
+        {
+            notes.add("**The dirty-page limits changed during the run**; at the end: " + DirtyLimits.read().describe() +
+                ".");
+        }
         final String report = Report.render(new Report.Run(cells, results, ddRates, ddMib, reps, durationMs,
             warmupMs, heap, loadBefore, loadAfter, (System.nanoTime() - started) / 1e9, notes), out);
         Files.writeString(out.resolve("report.md"), report);
@@ -215,6 +226,12 @@ public final class PeersMain
         }
         System.out.println(report);
         System.err.println("report written to " + out.resolve("report.md"));
+    }
+
+    private static boolean sameRules(final DirtyLimits a, final DirtyLimits b)
+    {
+        return a.dirtyRatio() == b.dirtyRatio() && a.dirtyBackgroundRatio() == b.dirtyBackgroundRatio() &&
+            a.dirtyBytes() == b.dirtyBytes() && a.dirtyBackgroundBytes() == b.dirtyBackgroundBytes();
     }
 
     private static void checkNames(final String kind, final List<String> given, final List<String> known)

@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one contender through one workload in this JVM, reads its output back, and prints one line starting with
- * {@value #RESULT_PREFIX} followed by a JSON object. The driver ({@link PeersMain}) forks one such JVM per
- * (contender, workload, repetition).
+ * Runs one contender through one workload in this JVM, fsyncs its files after close and counts the bytes the
+ * data directory's device wrote meanwhile ({@link DiskStats}), reads its output back, and prints one line
+ * starting with {@value #RESULT_PREFIX} followed by a JSON object. The driver ({@link PeersMain}) forks one
+ * such JVM per (contender, workload, repetition).
  *
  * <pre>
  * RunMain --contender NAME --dir DIR --producers P --size BYTES --duration-ms MS --warmup-ms MS

@@ -13,9 +13,8 @@ import com.lmax.disruptor.util.DaemonThreadFactory;
 
 /**
  * What a user writes in an afternoon: a Disruptor (1,024 slots unless the subclass sizes it, multi-producer,
- * blocking wait strategy) whose
- * slots hold a copy of the payload, and one handler thread that stores them. The ticket is the ring sequence;
- * the subclass advances {@link #completed} as records become written or durable.
+ * blocking wait strategy) whose slots hold a copy of the payload, and one handler thread that stores them. The
+ * ticket is the ring sequence; the subclass advances {@link #completed} as records become written or durable.
  */
 public abstract class DisruptorBaseline implements Contender, EventHandler<DisruptorBaseline.Slot>
 {

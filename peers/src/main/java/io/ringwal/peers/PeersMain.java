@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  *           [--dd-mib 512] [--sustained-bytes 3x-the-dirty-limit]
  * </pre>
  * {@code --long} means 5 repetitions of 10-second runs. Sustained cells write a fixed volume instead of running
- * for a time: {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit ({@link DirtyLimits}) unless
- * {@code --sustained-bytes} (k/m/g suffixes) says otherwise; with a sustained cell in the run, dd writes 4 GiB
+ * for a time: {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit ({@link DirtyLimits}), at least
+ * 4 GiB, unless {@code --sustained-bytes} (k/m/g suffixes) says otherwise; with a sustained cell in the run, dd writes 4 GiB
  * unless {@code --dd-mib} says otherwise.
  */
 public final class PeersMain
@@ -52,6 +52,8 @@ public final class PeersMain
     public static final long SUSTAINED = -1;
     /** A sustained cell writes this many times the kernel's dirty limit unless {@code --sustained-bytes} says. */
     public static final int SUSTAINED_DIRTY_LIMITS = 3;
+    /** ... and at least this many bytes, so that a lowered limit still gives a run of some seconds. */
+    public static final long SUSTAINED_MIN_BYTES = 4L << 30;
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared
@@ -270,13 +272,15 @@ public final class PeersMain
 
     /**
      * The sustained cells' volume: {@code --sustained-bytes} (with an optional k/m/g suffix), or
-     * {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit; checked against the free space.
+     * {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit and at least {@link #SUSTAINED_MIN_BYTES};
+     * checked against the free space.
      */
     private static long sustainedBytes(final String option, final Path runDir, final List<String> notes)
         throws IOException
     {
         final DirtyLimits limits = DirtyLimits.read();
-        final long bytes = option != null ? parseBytes(option) : SUSTAINED_DIRTY_LIMITS * limits.limitBytes();
+        final long bytes = option != null ? parseBytes(option) :
+            Math.max(SUSTAINED_MIN_BYTES, SUSTAINED_DIRTY_LIMITS * limits.limitBytes());
         final long free = Files.getFileStore(runDir).getUsableSpace();
         if (bytes * 5 / 4 > free)
         {
@@ -286,8 +290,9 @@ public final class PeersMain
         }
         notes.add("Dirty-page limits: " + limits.describe() + ". Sustained cells write " +
             String.format(Locale.ROOT, "%.2f GB", bytes / 1e9) + " of payload per run (" +
-            (option != null ? "--sustained-bytes " + option : SUSTAINED_DIRTY_LIMITS + " × the dirty limit") +
-            String.format(Locale.ROOT, ", %.1f× the dirty limit", bytes / (double)limits.limitBytes()) + ").");
+            (option != null ? "--sustained-bytes " + option : "the larger of " + SUSTAINED_DIRTY_LIMITS +
+            " × the dirty limit and " + (SUSTAINED_MIN_BYTES >> 30) + " GiB") +
+            String.format(Locale.ROOT, ": %.1f× the dirty limit", bytes / (double)limits.limitBytes()) + ").");
         return bytes;
     }
 

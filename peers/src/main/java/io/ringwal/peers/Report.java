@@ -66,6 +66,7 @@ final class Report
                 " (%d producer%s, %d B records, %s)%n%n", cell.producers(), cell.producers() > 1 ? "s" : "",
                 cell.size(), cell.sustained() ? "flat out for a fixed volume" :
                 cell.rate() > 0 ? cell.rate() + " records/s offered" : "flat out"));
+            poolWarnings(sb, cell, results);
             if (cell.sustained())
             {
                 sustainedTable(sb, cell, results, ddRates);
@@ -237,6 +238,23 @@ final class Report
                 median(values(runs, "diskBytesWritten")) / 1e9, diskRatio(runs), verdict(runs)));
         }
         sb.append('\n');
+    }
+
+    /** Flags runs of the reused group commit that outgrew their pool (and so zero-filled in the foreground). */
+    private static void poolWarnings(final StringBuilder sb, final PeersMain.Cell cell,
+        final List<Map<String, String>> results)
+    {
+        for (final Map<String, String> r : results)
+        {
+            final String counters = r.getOrDefault("counters", "");
+            if (cell.name().equals(r.get("cell")) && counters.contains("poolExhausted=") &&
+                !counters.contains("poolExhausted=0"))
+            {
+                sb.append("**").append(r.get("contender")).append(", repetition ").append(r.get("rep"))
+                    .append(", outgrew its pool of preallocated files** (").append(counters)
+                    .append("): it zero-filled more in the foreground, so it was slower than it would be.\n\n");
+            }
+        }
     }
 
     private static String diskRatio(final List<Map<String, String>> runs)

@@ -92,6 +92,63 @@ class ContenderOutputTest
     }
 
     @Test
+    void shouldMoveToAnotherFileAndCountItWhenTheRunOutgrowsTheReusedPool() throws Exception
+    {
+        final int size = 60_000;
+        final int records = 2_500;
+        final Workload workload = new Workload(1, size, 1_000, 0, 0, 1);
+        final GroupCommitReusedContender contender = new GroupCommitReusedContender();
+        contender.open(dir, workload);
+        final byte[] payload = new byte[size];
+        final Payloads payloads = new Payloads(0, size);
+        for (int i = 0; i < records; i++)
+        {
+            payloads.fill(i, payload);
+            contender.publish(0, payload);
+        }
+        contender.producerDone(0);
+        contender.awaitAll();
+        final String counters = contender.counters();
+        contender.close();
+
+        final VerifyResult result = contender.readBackAndVerify(dir, workload, new long[] {records});
+
+        assertThat(counters).contains("poolExhausted=1");
+        assertThat(poolFiles()).hasSize(3);
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.read()).isEqualTo(records);
+    }
+
+    @Test
+    void shouldReassembleFragmentsAcrossTermsAndSegmentsWhenAeronRecordsLargeMessages() throws Exception
+    {
+        final int size = 60_000;
+        final int records = 2_500;
+        final Workload workload = new Workload(1, size, 1_000, 0, 0, records);
+        final Contender contender = Contenders.create("aeron-archive");
+        contender.open(dir, workload);
+        final byte[] payload = new byte[size];
+        final Payloads payloads = new Payloads(0, size);
+        for (int i = 0; i < records; i++)
+        {
+            payloads.fill(i, payload);
+            contender.publish(0, payload);
+        }
+        contender.producerDone(0);
+        contender.awaitAll();
+        contender.close();
+
+        final VerifyResult result = contender.readBackAndVerify(dir, workload, new long[] {records});
+
+        try (Stream<Path> list = Files.list(dir.resolve("archive")))
+        {
+            assertThat(list.filter(f -> f.getFileName().toString().endsWith(".rec")).count()).isEqualTo(2);
+        }
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.read()).isEqualTo(records);
+    }
+
+    @Test
     void shouldSizeTheReusedPoolFromTheOfferedRateOrTheDiskBandwidth()
     {
         final long fileSize = GroupCommitReusedContender.FILE_SIZE;

@@ -52,6 +52,7 @@ public final class AeronArchiveContender implements Contender
     /** The recorded stream. */
     public static final int STREAM_ID = 1001;
 
+    private static final String AERON_DIR_PREFIX = "ringwal-peers-aeron-";
     private static final int HEADER_LENGTH = 32;
     private static final int FRAME_ALIGNMENT = 32;
     private static final int FLAGS_OFFSET = 5;
@@ -101,12 +102,47 @@ public final class AeronArchiveContender implements Contender
         return name;
     }
 
+    private static Path aeronParent()
+    {
+        final Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * Deletes the Aeron directories that runs of this contender left behind when their JVM died before closing
+     * the driver (each is named after its JVM's pid, and holds the term buffers: hundreds of MiB of memory in
+     * {@code /dev/shm}). Directories of JVMs still alive are left alone.
+     *
+     * @throws IOException if a directory cannot be listed or deleted.
+     */
+    public static void deleteAbandonedAeronDirectories() throws IOException
+    {
+        final List<Path> stale;
+        try (Stream<Path> list = Files.list(aeronParent()))
+        {
+            stale = list.filter(p -> p.getFileName().toString().startsWith(AERON_DIR_PREFIX)).filter(p ->
+            {
+                final String pid = p.getFileName().toString().substring(AERON_DIR_PREFIX.length());
+                return pid.chars().allMatch(Character::isDigit) && !pid.isEmpty() &&
+                    ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+            }).toList();
+        }
+        for (final Path dir : stale)
+        {
+            try (Stream<Path> walk = Files.walk(dir))
+            {
+                for (final Path p : walk.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     @Override
     public void open(final Path dir, final Workload workload) throws IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        aeronDir = (Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")))
-            .resolve("ringwal-peers-aeron-" + ProcessHandle.current().pid());
+        aeronDir = aeronParent().resolve(AERON_DIR_PREFIX + ProcessHandle.current().pid());
         final Path archiveDir = dir.resolve("archive");
         Files.createDirectories(archiveDir);
         final MediaDriver.Context driverContext = new MediaDriver.Context()

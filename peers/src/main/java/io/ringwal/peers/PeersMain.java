@@ -403,6 +403,7 @@ public final class PeersMain
         }
         final boolean exited = process.waitFor(5, TimeUnit.MINUTES);
         deleteTree(dir);
+        AeronArchiveContender.deleteAbandonedAeronDirectories();
         final Map<String, String> result = resultLine != null ? parse(resultLine) : new LinkedHashMap<>();
         result.putIfAbsent("contender", contender);
         if (resultLine == null || !exited || process.exitValue() != 0)

@@ -1,24 +1,81 @@
 package io.ringwal.peers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.segment.PreallocationMode;
 
 /**
- * The contenders by name.
+ * The contenders by name: one registry entry per contender, saying how to make it and which JVM flags its forked
+ * JVM needs. A new contender is one more {@code add(...)} line here and a class implementing {@link Contender};
+ * the cells that run it are listed in {@link PeersMain#CELLS}.
  */
 public final class Contenders
 {
+    /**
+     * One registered contender.
+     *
+     * @param name     its name on the command line and in the tables.
+     * @param factory  makes a fresh instance (called in the forked JVM only).
+     * @param jvmFlags the flags its forked JVM needs beyond the common ones.
+     */
+    public record Entry(String name, Supplier<Contender> factory, List<String> jvmFlags)
+    {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static
+    {
+        add("ringwal-never", () -> new RingwalContender("ringwal-never", ForcePolicy.never()));
+        add("ringwal-bounded", () -> new RingwalContender("ringwal-bounded", RingwalContender.BOUNDED));
+        add("ringwal-every-batch", () -> new RingwalContender("ringwal-every-batch", ForcePolicy.everyBatch()));
+        add("ringwal-every-batch-direct", () -> new RingwalContender("ringwal-every-batch-direct",
+            ForcePolicy.everyBatch(), PreallocationMode.DIRECT));
+        add("chronicle", () -> new ChronicleContender("chronicle", false), ChronicleContender.JVM_FLAGS);
+        add("chronicle-sync1000", () -> new ChronicleContender("chronicle-sync1000", true),
+            ChronicleContender.JVM_FLAGS);
+        add("aeron-archive", () -> new AeronArchiveContender("aeron-archive", 0));
+        add("aeron-archive-sync2", () -> new AeronArchiveContender("aeron-archive-sync2", 2));
+        add("log4j-mmap", () -> new Log4jContender("log4j-mmap", true));
+        add("log4j-raf", () -> new Log4jContender("log4j-raf", false));
+        add("naive-mmap", NaiveMappedContender::new);
+        add("group-commit", GroupCommitContender::new);
+        add("group-commit-reused", GroupCommitReusedContender::new);
+        add("plain-copy", PlainCopyContender::new);
+    }
+
     /** Every contender name, in table order. */
-    public static final List<String> ALL = List.of(
-        "ringwal-never", "ringwal-bounded", "ringwal-every-batch", "ringwal-every-batch-direct",
-        "chronicle", "chronicle-sync1000",
-        "log4j-mmap", "log4j-raf",
-        "naive-mmap", "group-commit", "plain-copy");
+    public static final List<String> ALL = List.copyOf(REGISTRY.keySet());
 
     private Contenders()
     {
+    }
+
+    private static void add(final String name, final Supplier<Contender> factory)
+    {
+        add(name, factory, List.of());
+    }
+
+    private static void add(final String name, final Supplier<Contender> factory, final List<String> jvmFlags)
+    {
+        if (REGISTRY.putIfAbsent(name, new Entry(name, factory, List.copyOf(jvmFlags))) != null)
+        {
+            throw new IllegalStateException("contender " + name + " registered twice");
+        }
+    }
+
+    private static Entry entry(final String name)
+    {
+        final Entry entry = REGISTRY.get(name);
+        if (entry == null)
+        {
+            throw new IllegalArgumentException("unknown contender " + name + "; known: " + ALL);
+        }
+        return entry;
     }
 
     /**
@@ -30,32 +87,18 @@ public final class Contenders
      */
     public static Contender create(final String name)
     {
-        return switch (name)
-        {
-            case "ringwal-never" -> new RingwalContender(name, ForcePolicy.never());
-            case "ringwal-bounded" -> new RingwalContender(name, RingwalContender.BOUNDED);
-            case "ringwal-every-batch" -> new RingwalContender(name, ForcePolicy.everyBatch());
-            case "ringwal-every-batch-direct" ->
-                new RingwalContender(name, ForcePolicy.everyBatch(), PreallocationMode.DIRECT);
-            case "chronicle" -> new ChronicleContender(name, false);
-            case "chronicle-sync1000" -> new ChronicleContender(name, true);
-            case "log4j-mmap" -> new Log4jContender(name, true);
-            case "log4j-raf" -> new Log4jContender(name, false);
-            case "naive-mmap" -> new NaiveMappedContender();
-            case "group-commit" -> new GroupCommitContender();
-            case "plain-copy" -> new PlainCopyContender();
-            default -> throw new IllegalArgumentException("unknown contender " + name + "; known: " + ALL);
-        };
+        return entry(name).factory().get();
     }
 
     /**
-     * The JVM flags a contender's forked JVM needs beyond the common ones (without loading its classes).
+     * The JVM flags a contender's forked JVM needs beyond the common ones (without making an instance).
      *
      * @param name the contender name.
      * @return the flags.
+     * @throws IllegalArgumentException for an unknown name.
      */
     public static List<String> jvmFlags(final String name)
     {
-        return name.startsWith("chronicle") ? ChronicleContender.JVM_FLAGS : List.of();
+        return entry(name).jvmFlags();
     }
 }

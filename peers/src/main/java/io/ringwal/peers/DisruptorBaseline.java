@@ -12,13 +12,13 @@ import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 
 /**
- * What a user writes in an afternoon: a Disruptor (1,024 slots, multi-producer, blocking wait strategy) whose
- * slots hold a copy of the payload, and one handler thread that stores them. The ticket is the ring sequence;
- * the subclass advances {@link #completed} as records become written or durable.
+ * What a user writes in an afternoon: a Disruptor (1,024 slots unless the subclass sizes it, multi-producer,
+ * blocking wait strategy) whose slots hold a copy of the payload, and one handler thread that stores them. The
+ * ticket is the ring sequence; the subclass advances {@link #completed} as records become written or durable.
  */
 public abstract class DisruptorBaseline implements Contender, EventHandler<DisruptorBaseline.Slot>
 {
-    /** Ring size of the baselines (ringwal's default). */
+    /** Ring size of the baselines unless they say otherwise. */
     public static final int RING_SIZE = 1024;
 
     /** The watermark: the highest ring sequence complete. */
@@ -61,9 +61,20 @@ public abstract class DisruptorBaseline implements Contender, EventHandler<Disru
             final Slot slot = new Slot();
             slot.data = new byte[size];
             return slot;
-        }, RING_SIZE, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
+        }, ringSize(workload), DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
         disruptor.handleEventsWith(this);
         ring = disruptor.start();
+    }
+
+    /**
+     * The ring's size for a workload: {@link #RING_SIZE} unless the baseline says otherwise.
+     *
+     * @param workload the workload.
+     * @return a power of two.
+     */
+    protected int ringSize(final Workload workload)
+    {
+        return RING_SIZE;
     }
 
     /**

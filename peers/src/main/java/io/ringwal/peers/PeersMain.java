@@ -23,13 +23,18 @@ import java.util.stream.Stream;
  * The side-by-side driver: runs every (cell, contender) in a fresh JVM per repetition, interleaving the
  * contenders (their order rotates each repetition), measures the disk's synced sequential write rate with
  * {@code dd ... conv=fdatasync} once per repetition, and prints (and writes) the tables: medians, spread, ratios
- * to ringwal and each contender's read-back verdict, then the goals. Run it with {@code peers/bin/compare}.
+ * to ringwal, device bytes written per payload byte and each contender's read-back verdict, then the goals. Run it
+ * with {@code peers/bin/compare}.
  *
  * <pre>
  * PeersMain [--reps 3] [--duration-ms 2000] [--warmup-ms 500] [--heap 1g] [--dir peers/target/peers-runs]
  *           [--out peers/target/peers-report] [--cells a,b] [--contenders a,b] [--no-dd] [--long]
+ *           [--dd-mib 512] [--sustained-bytes 3x-the-dirty-limit]
  * </pre>
- * {@code --long} means 5 repetitions of 10-second runs.
+ * {@code --long} means 5 repetitions of 10-second runs. Sustained cells write a fixed volume instead of running
+ * for a time: {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit ({@link DirtyLimits}), at least
+ * 4 GiB, unless {@code --sustained-bytes} (k/m/g suffixes) says otherwise; with a sustained cell in the run, dd writes 4 GiB
+ * unless {@code --dd-mib} says otherwise.
  */
 public final class PeersMain
 {
@@ -37,9 +42,18 @@ public final class PeersMain
     public static final String CHILD_CLASSPATH_PROPERTY = "peers.child.classpath";
 
     private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-bounded", "chronicle",
-        "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
+        "aeron-archive", "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
     private static final List<String> DURABLE = List.of("ringwal-every-batch", "ringwal-every-batch-direct",
-        "group-commit", "chronicle-sync1000");
+        "group-commit-reused", "group-commit", "chronicle-sync1000", "aeron-archive-sync2");
+    private static final List<String> SUSTAINED_NO_FORCE = List.of("ringwal-never", "chronicle", "aeron-archive",
+        "naive-mmap");
+
+    /** {@link Cell#volumeBytes()} of a sustained cell: a multiple of the kernel's dirty limit, see {@link #main}. */
+    public static final long SUSTAINED = -1;
+    /** A sustained cell writes this many times the kernel's dirty limit unless {@code --sustained-bytes} says. */
+    public static final int SUSTAINED_DIRTY_LIMITS = 3;
+    /** ... and at least this many bytes, so that a lowered limit still gives a run of some seconds. */
+    public static final long SUSTAINED_MIN_BYTES = 4L << 30;
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared
@@ -51,9 +65,37 @@ public final class PeersMain
      * @param rate        offered rate (0: flat out).
      * @param contenders  the contenders.
      * @param reference   the ringwal contender for the ratios.
+     * @param volumeBytes 0 for a timed cell (the run's duration), else the payload bytes the producers write
+     *                    together ({@link #SUSTAINED}: a multiple of the dirty limit).
      */
-    public record Cell(String name, int producers, int size, long rate, List<String> contenders, String reference)
+    public record Cell(String name, int producers, int size, long rate, List<String> contenders, String reference,
+        long volumeBytes)
     {
+        /**
+         * A timed cell.
+         *
+         * @param name       the cell's name.
+         * @param producers  producers.
+         * @param size       record size.
+         * @param rate       offered rate (0: flat out).
+         * @param contenders the contenders.
+         * @param reference  the ringwal contender for the ratios.
+         */
+        public Cell(final String name, final int producers, final int size, final long rate,
+            final List<String> contenders, final String reference)
+        {
+            this(name, producers, size, rate, contenders, reference, 0);
+        }
+
+        /**
+         * Whether the cell writes a volume rather than running for a time.
+         *
+         * @return true for a sustained cell.
+         */
+        public boolean sustained()
+        {
+            return volumeBytes != 0;
+        }
     }
 
     /** The cells run by default. */
@@ -62,14 +104,17 @@ public final class PeersMain
         new Cell("noforce-1p-1KiB", 1, 1024, 0, NO_FORCE, "ringwal-never"),
         new Cell("noforce-2p-64B", 2, 64, 0, NO_FORCE, "ringwal-never"),
         new Cell("noforce-2p-1KiB", 2, 1024, 0, NO_FORCE, "ringwal-never"),
+        new Cell("sustained-noforce-1p-1KiB", 1, 1024, 0, SUSTAINED_NO_FORCE, "ringwal-never", SUSTAINED),
+        new Cell("durable-1p-64B", 1, 64, 0, DURABLE, "ringwal-every-batch"),
         new Cell("durable-1p-1KiB", 1, 1024, 0, DURABLE, "ringwal-every-batch"),
         new Cell("durable-2p-1KiB", 2, 1024, 0, DURABLE, "ringwal-every-batch"),
         new Cell("latency-100k-1KiB", 1, 1024, 100_000,
-            List.of("ringwal-every-batch", "ringwal-every-batch-direct", "ringwal-bounded", "group-commit",
-                "chronicle-sync1000"),
+            List.of("ringwal-every-batch", "ringwal-every-batch-direct", "ringwal-bounded", "group-commit-reused",
+                "group-commit", "chronicle-sync1000", "aeron-archive-sync2"),
             "ringwal-every-batch"),
         new Cell("latency-500k-64B", 1, 64, 500_000,
-            List.of("ringwal-never", "chronicle", "naive-mmap", "log4j-mmap", "log4j-raf", "plain-copy"),
+            List.of("ringwal-never", "chronicle", "aeron-archive", "naive-mmap", "log4j-mmap", "log4j-raf",
+                "plain-copy"),
             "ringwal-never"));
 
     private PeersMain()
@@ -111,14 +156,27 @@ public final class PeersMain
         final Path out = Path.of(opts.getOrDefault("out", "peers/target/peers-report")).toAbsolutePath();
         final List<String> cellFilter = list(opts.get("cells"));
         final List<String> contenderFilter = list(opts.get("contenders"));
+        checkNames("cell", cellFilter, CELLS.stream().map(Cell::name).toList());
+        checkNames("contender", contenderFilter, Contenders.ALL);
         final List<Cell> cells = CELLS.stream()
             .filter(c -> cellFilter.isEmpty() || cellFilter.contains(c.name()))
             .map(c -> new Cell(c.name(), c.producers(), c.size(), c.rate(), c.contenders().stream()
-                .filter(n -> contenderFilter.isEmpty() || contenderFilter.contains(n)).toList(), c.reference()))
+                .filter(n -> contenderFilter.isEmpty() || contenderFilter.contains(n)).toList(), c.reference(),
+                c.volumeBytes()))
             .filter(c -> !c.contenders().isEmpty())
             .toList();
+        final boolean anySustained = cells.stream().anyMatch(Cell::sustained);
+        final int ddMib = Integer.parseInt(opts.getOrDefault("dd-mib", anySustained ? "4096" : "512"));
 
         Files.createDirectories(out.resolve("hgrm"));
+        Files.createDirectories(runDir);
+        final List<String> notes = new ArrayList<>();
+        final DiskStats disk = DiskStats.forPath(runDir);
+        notes.add("Data directory " + runDir + " on device " + (disk == null ? "unknown (no /sys/dev/block " +
+            "stats: disk bytes not measured)" : disk.describe()) + "; disk bytes = sectors written to that " +
+            "device from the start of the run until after its files were fsynced, whoever wrote them.");
+        final DirtyLimits dirtyAtStart = anySustained ? DirtyLimits.read() : null;
+        final long sustainedBytes = anySustained ? sustainedBytes(opts.get("sustained-bytes"), runDir, notes) : 0;
         final String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         final long started = System.nanoTime();
         final List<Map<String, String>> results = new ArrayList<>();
@@ -129,8 +187,11 @@ public final class PeersMain
         {
             if (!opts.containsKey("no-dd"))
             {
-                ddRates.add(dd(runDir));
+                ddRates.add(dd(runDir, ddMib));
             }
+            final List<String> childFlags = ddRates.isEmpty() || ddRates.get(ddRates.size() - 1).isNaN() ?
+                List.of() : List.of(String.format(Locale.ROOT, "-D%s=%.0f",
+                    GroupCommitReusedContender.DISK_RATE_PROPERTY, ddRates.get(ddRates.size() - 1)));
             for (final Cell cell : cells)
             {
                 final List<String> order = new ArrayList<>(cell.contenders());
@@ -138,22 +199,28 @@ public final class PeersMain
                 for (final String contender : order)
                 {
                     runs++;
-                    final Workload w = new Workload(cell.producers(), cell.size(), durationMs, warmupMs, cell.rate(), 0);
+                    final Workload w = workload(cell, durationMs, warmupMs, sustainedBytes);
                     final String hgrm = out.resolve("hgrm").resolve(cell.name() + "-" + contender + "-rep" + rep)
                         .toString();
-                    final Map<String, String> r = fork(contender, w, runDir.resolve("run"), heap, hgrm);
+                    final Map<String, String> r = fork(contender, w, runDir.resolve("run"), heap, hgrm, childFlags);
                     r.put("cell", cell.name());
                     r.put("rep", Integer.toString(rep));
                     r.put("hgrm", hgrm);
                     results.add(r);
-                    System.err.printf(Locale.ROOT, "[%d/%d] rep %d %-18s %-20s %12s rec/s  %s%n", runs, total, rep,
-                        cell.name(), contender, r.getOrDefault("recordsPerSec", "-"), r.getOrDefault("verdict", "?"));
+                    System.err.printf(Locale.ROOT, "[%d/%d] rep %d %-25s %-20s %12s rec/s  disk/payload %s  %s%n",
+                        runs, total, rep, cell.name(), contender, r.getOrDefault("recordsPerSec", "-"),
+                        r.getOrDefault("diskPerPayload", "-"), r.getOrDefault("verdict", "?"));
                 }
             }
         }
         final String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
-        final String report = Report.render(cells, results, ddRates, reps, durationMs, warmupMs, heap, loadBefore,
-            loadAfter, (System.nanoTime() - started) / 1e9, out);
+        if (anySustained && !sameRules(dirtyAtStart, DirtyLimits.read()))
+        {
+            notes.add("**The dirty-page limits changed during the run**; at the end: " + DirtyLimits.read().describe() +
+                ".");
+        }
+        final String report = Report.render(new Report.Run(cells, results, ddRates, ddMib, reps, durationMs,
+            warmupMs, heap, loadBefore, loadAfter, (System.nanoTime() - started) / 1e9, notes), out);
         Files.writeString(out.resolve("report.md"), report);
         try (Stream<String> lines = results.stream().map(PeersMain::toJson))
         {
@@ -161,6 +228,91 @@ public final class PeersMain
         }
         System.out.println(report);
         System.err.println("report written to " + out.resolve("report.md"));
+    }
+
+    private static boolean sameRules(final DirtyLimits a, final DirtyLimits b)
+    {
+        return a.dirtyRatio() == b.dirtyRatio() && a.dirtyBackgroundRatio() == b.dirtyBackgroundRatio() &&
+            a.dirtyBytes() == b.dirtyBytes() && a.dirtyBackgroundBytes() == b.dirtyBackgroundBytes();
+    }
+
+    private static void checkNames(final String kind, final List<String> given, final List<String> known)
+    {
+        for (final String name : given)
+        {
+            if (!known.contains(name))
+            {
+                System.err.println("unknown " + kind + " " + name + "; known: " + String.join(",", known));
+                System.exit(2);
+            }
+        }
+    }
+
+    /**
+     * The workload of one cell: timed, or (sustained) a byte volume with no warm-up and no time limit short of
+     * ten minutes.
+     *
+     * @param cell           the cell.
+     * @param durationMs     the timed cells' measured duration.
+     * @param warmupMs       the timed cells' warm-up.
+     * @param sustainedBytes the sustained cells' volume.
+     * @return the workload.
+     */
+    static Workload workload(final Cell cell, final long durationMs, final long warmupMs, final long sustainedBytes)
+    {
+        if (!cell.sustained())
+        {
+            return new Workload(cell.producers(), cell.size(), durationMs, warmupMs, cell.rate(), 0);
+        }
+        final long bytes = cell.volumeBytes() == SUSTAINED ? sustainedBytes : cell.volumeBytes();
+        final long perProducer = Math.max(1, bytes / cell.size() / cell.producers());
+        return new Workload(cell.producers(), cell.size(), TimeUnit.MINUTES.toMillis(10), 0, cell.rate(),
+            perProducer);
+    }
+
+    /**
+     * The sustained cells' volume: {@code --sustained-bytes} (with an optional k/m/g suffix), or
+     * {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit and at least {@link #SUSTAINED_MIN_BYTES};
+     * checked against the free space.
+     */
+    private static long sustainedBytes(final String option, final Path runDir, final List<String> notes)
+        throws IOException
+    {
+        final DirtyLimits limits = DirtyLimits.read();
+        final long bytes = option != null ? parseBytes(option) :
+            Math.max(SUSTAINED_MIN_BYTES, SUSTAINED_DIRTY_LIMITS * limits.limitBytes());
+        final long free = Files.getFileStore(runDir).getUsableSpace();
+        if (bytes * 5 / 4 > free)
+        {
+            System.err.println("the sustained cells write " + bytes + " bytes but only " + free + " are free " +
+                "under " + runDir + "; free space or pass --sustained-bytes");
+            System.exit(2);
+        }
+        notes.add("Dirty-page limits: " + limits.describe() + ". Sustained cells write " +
+            String.format(Locale.ROOT, "%.2f GB", bytes / 1e9) + " of payload per run (" +
+            (option != null ? "--sustained-bytes " + option : "the larger of " + SUSTAINED_DIRTY_LIMITS +
+            " × the dirty limit and " + (SUSTAINED_MIN_BYTES >> 30) + " GiB") +
+            String.format(Locale.ROOT, ": %.1f× the dirty limit", bytes / (double)limits.limitBytes()) + ").");
+        return bytes;
+    }
+
+    /**
+     * Parses a byte count such as {@code 512m}, {@code 12g} or {@code 1000000}.
+     *
+     * @param text the count.
+     * @return bytes.
+     */
+    static long parseBytes(final String text)
+    {
+        final String t = text.trim().toLowerCase(Locale.ROOT);
+        final char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+        final int shift = unit == 'k' ? 10 : unit == 'm' ? 20 : unit == 'g' ? 30 : 0;
+        final long value = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException("byte count " + text + " must be positive");
+        }
+        return value << shift;
     }
 
     private static List<String> list(final String csv)
@@ -184,6 +336,26 @@ public final class PeersMain
     public static Map<String, String> fork(final String contender, final Workload workload, final Path dir,
         final String heap, final String hgrm) throws IOException, InterruptedException
     {
+        return fork(contender, workload, dir, heap, hgrm, List.of());
+    }
+
+    /**
+     * Runs one contender in a fresh JVM, as {@link #fork(String, Workload, Path, String, String)} does, with more
+     * JVM flags (system properties the driver passes, such as the disk's synced bandwidth).
+     *
+     * @param contender  the contender.
+     * @param workload   the workload.
+     * @param dir        the run directory (emptied before and deleted after).
+     * @param heap       the heap size (-Xms = -Xmx, pre-touched).
+     * @param hgrm       the latency distribution prefix.
+     * @param extraFlags more JVM flags.
+     * @return the result fields.
+     * @throws IOException          if the JVM cannot be started.
+     * @throws InterruptedException if interrupted.
+     */
+    public static Map<String, String> fork(final String contender, final Workload workload, final Path dir,
+        final String heap, final String hgrm, final List<String> extraFlags) throws IOException, InterruptedException
+    {
         deleteTree(dir);
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -193,6 +365,7 @@ public final class PeersMain
         cmd.add("--add-opens");
         cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         cmd.addAll(Contenders.jvmFlags(contender));
+        cmd.addAll(extraFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty(CHILD_CLASSPATH_PROPERTY, System.getProperty("java.class.path")));
         cmd.add(RunMain.class.getName());
@@ -230,6 +403,7 @@ public final class PeersMain
         }
         final boolean exited = process.waitFor(5, TimeUnit.MINUTES);
         deleteTree(dir);
+        AeronArchiveContender.deleteAbandonedAeronDirectories();
         final Map<String, String> result = resultLine != null ? parse(resultLine) : new LinkedHashMap<>();
         result.putIfAbsent("contender", contender);
         if (resultLine == null || !exited || process.exitValue() != 0)
@@ -273,11 +447,11 @@ public final class PeersMain
         return sb.append('}').toString();
     }
 
-    private static double dd(final Path dir) throws IOException, InterruptedException
+    private static double dd(final Path dir, final int mib) throws IOException, InterruptedException
     {
         Files.createDirectories(dir);
         final Path file = dir.resolve("dd.bin");
-        final Process p = new ProcessBuilder("dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=512",
+        final Process p = new ProcessBuilder("dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=" + mib,
             "conv=fdatasync").redirectErrorStream(true).start();
         final String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();

@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one contender through one workload in this JVM, reads its output back, and prints one line starting with
- * {@value #RESULT_PREFIX} followed by a JSON object. The driver ({@link PeersMain}) forks one such JVM per
- * (contender, workload, repetition).
+ * Runs one contender through one workload in this JVM, fsyncs its files after close and counts the bytes the
+ * data directory's device wrote meanwhile ({@link DiskStats}), reads its output back, and prints one line
+ * starting with {@value #RESULT_PREFIX} followed by a JSON object. The driver ({@link PeersMain}) forks one
+ * such JVM per (contender, workload, repetition).
  *
  * <pre>
  * RunMain --contender NAME --dir DIR --producers P --size BYTES --duration-ms MS --warmup-ms MS
@@ -85,6 +86,8 @@ public final class RunMain
             threads[p].start();
         }
         ready.await();
+        final DiskStats disk = DiskStats.forPath(dir);
+        final long diskBefore = disk == null ? -1 : disk.bytesWritten();
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         times[0] = start;
         go.countDown();
@@ -96,6 +99,9 @@ public final class RunMain
         final long done = System.nanoTime();
         final String counters = contender.counters();
         contender.close();
+        DiskStats.forceAll(dir);
+        final long synced = System.nanoTime();
+        final long diskWritten = disk == null ? -1 : disk.bytesWritten() - diskBefore;
 
         final long warmupEnd = start + TimeUnit.MILLISECONDS.toNanos(workload.warmupMs());
         final long[] published = new long[producers];
@@ -120,6 +126,8 @@ public final class RunMain
         }
         final long measureFrom = threads[0].publishedAtWarmupEnd >= 0 ? warmupEnd : start;
         final double seconds = (done - measureFrom) / 1e9;
+        final double syncedSeconds = (synced - measureFrom) / 1e9;
+        final long payloadBytes = total * workload.recordSize();
         final VerifyResult verify = contender.readBackAndVerify(dir, workload, published);
 
         if (hgrmPrefix != null && workload.isLatency())
@@ -142,6 +150,13 @@ public final class RunMain
         field(json, "seconds", seconds);
         field(json, "recordsPerSec", measured / seconds);
         field(json, "mbPerSec", measured * (double)workload.recordSize() / seconds / 1e6);
+        field(json, "syncedSeconds", syncedSeconds);
+        field(json, "syncedMbPerSec", measured * (double)workload.recordSize() / syncedSeconds / 1e6);
+        field(json, "payloadBytes", payloadBytes);
+        field(json, "diskBytesWritten", diskWritten);
+        field(json, "diskPerPayload", diskWritten < 0 || payloadBytes == 0 ? Double.NaN :
+            diskWritten / (double)payloadBytes);
+        field(json, "disk", disk == null ? "n/a" : disk.describe());
         field(json, "completion", contender.completion().name());
         field(json, "producerFailures", failures);
         field(json, "verdict", verify.verdict());

@@ -35,7 +35,8 @@ class PeersSmokeTest
 
     @ParameterizedTest
     @ValueSource(strings = {"ringwal-never", "ringwal-bounded", "ringwal-every-batch", "ringwal-every-batch-direct",
-        "chronicle", "chronicle-sync1000", "log4j-mmap", "log4j-raf", "naive-mmap", "group-commit", "plain-copy"})
+        "chronicle", "chronicle-sync1000", "aeron-archive", "aeron-archive-sync2", "log4j-mmap", "log4j-raf",
+        "naive-mmap", "group-commit", "group-commit-reused", "plain-copy"})
     void shouldRunAndReadBackEachContenderWhenTwoProducersPublishAFewThousandRecords(final String contender)
         throws Exception
     {
@@ -45,6 +46,7 @@ class PeersSmokeTest
 
         assertThat(result.get("verdict")).as(result.toString()).doesNotStartWith("FAILED");
         assertThat(result.get("published")).isEqualTo("4000");
+        assertThat(result).containsKeys("diskBytesWritten", "diskPerPayload", "syncedMbPerSec");
         if (contender.startsWith("log4j"))
         {
             // Log4j is a peer under test, not ours: it may lose or reorder records (that is a finding, reported
@@ -59,7 +61,8 @@ class PeersSmokeTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ringwal-every-batch", "chronicle-sync1000", "naive-mmap"})
+    @ValueSource(strings = {"ringwal-every-batch", "chronicle-sync1000", "naive-mmap", "group-commit-reused",
+        "aeron-archive-sync2"})
     void shouldRecordCallAndCompletionLatencyWhenPacedAtAnOfferedRate(final String contender) throws Exception
     {
         final Workload workload = new Workload(1, 1024, 300, 100, 10_000, 0);

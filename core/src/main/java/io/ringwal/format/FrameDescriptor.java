@@ -68,6 +68,13 @@ public final class FrameDescriptor
      */
     public static final short TYPE_OPEN = 4;
 
+    /**
+     * Frame type of a skipped sequence (format version 2): a header-only frame that consumes its sequence but holds
+     * no record, written where a record was given a sequence and then never produced (a producer's translator
+     * failed). Readers do not deliver it; the next frame has the next sequence.
+     */
+    public static final short TYPE_SKIPPED = 5;
+
     /** Offset of the frame length. */
     public static final int LENGTH_OFFSET;
     /** Offset of the CRC32C. */
@@ -255,8 +262,17 @@ public final class FrameDescriptor
     }
 
     /**
+     * Whether a frame type is header-only in format version 2: a marker or a skipped sequence.
+     * @param frameType the frame type.
+     * @return true if the frame never has a payload.
+     */
+    public static boolean isHeaderOnly(final short frameType)
+    {
+        return frameType == TYPE_CLOSE || frameType == TYPE_OPEN || frameType == TYPE_SKIPPED;
+    }
+
+    /**
      * Number of bytes at the end of a frame that the CRC covers, counted from the frame start.
-     *
      * @param frameType   the frame type.
      * @param frameLength the frame length.
      * @return the end (exclusive) of the CRC-covered range.

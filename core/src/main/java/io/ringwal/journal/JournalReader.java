@@ -361,6 +361,18 @@ public final class JournalReader implements AutoCloseable
                 verifyCrc(frameOffset, frameLength, frameType);
                 finishSegment();
             }
+            else if (FrameDescriptor.TYPE_SKIPPED == frameType && segmentVersion >= 2)
+            {
+                if (frameLength != HEADER_LENGTH)
+                {
+                    throw corrupted(frameOffset, "skipped-sequence frame of length " + frameLength + " (expected " +
+                        HEADER_LENGTH + ")");
+                }
+                verifyCrc(frameOffset, frameLength, frameType);
+                offset = frameOffset + HEADER_LENGTH;
+                expectedSequence = sequence + 1;
+                closeMarkerSeen = false;
+            }
             else if (FrameDescriptor.isMarker(frameType) && segmentVersion >= 2)
             {
                 if (frameLength != HEADER_LENGTH)

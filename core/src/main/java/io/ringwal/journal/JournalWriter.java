@@ -338,6 +338,31 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
+     * Consumes the next sequence without a record: writes a header-only skipped-sequence frame
+     * ({@link FrameDescriptor#TYPE_SKIPPED}) that readers pass over without delivering anything. For a sequence
+     * that was promised to a producer whose record was then never produced (its translator failed), so that
+     * replay cannot mistake it for a real empty record.
+     *
+     * @return the skipped sequence.
+     * @throws JournalFailedException if the journal is failed.
+     * @throws JournalClosedException if the writer is closed.
+     */
+    public long skip()
+    {
+        final int frameOffset = reserve(0);
+        final long sequence = nextSequence;
+        writeHeaderOnly(frameOffset, FrameDescriptor.TYPE_SKIPPED, sequence);
+        position = frameOffset + FrameDescriptor.HEADER_LENGTH;
+        nextSequence = sequence + 1;
+        if (firstUnforcedNanos < 0)
+        {
+            firstUnforcedNanos = System.nanoTime();
+        }
+        WRITTEN_SEQUENCE.setRelease(this, sequence);
+        return sequence;
+    }
+
+    /**
      * Claims a frame for a record of {@code length} bytes, to be written in place and then committed with
      * {@link WriteClaim#commit()} or abandoned with {@link WriteClaim#abort()}. No other append or claim may
      * happen while a claim is open.
@@ -443,8 +468,18 @@ public final class JournalWriter implements AutoCloseable
     private void writeMarker(final short type)
     {
         final int frameOffset = position;
+        writeHeaderOnly(frameOffset, type, nextSequence);
+        position = frameOffset + FrameDescriptor.HEADER_LENGTH;
+        if (firstUnforcedNanos < 0)
+        {
+            firstUnforcedNanos = System.nanoTime();
+        }
+    }
+
+    private void writeHeaderOnly(final int frameOffset, final short type, final long sequence)
+    {
         final int length = FrameDescriptor.HEADER_LENGTH;
-        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, nextSequence, FrameDescriptor.BYTE_ORDER);
+        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
         buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, type, FrameDescriptor.BYTE_ORDER);
         buffer.putShort(frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
         buffer.putInt(frameOffset + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
@@ -452,11 +487,6 @@ public final class JournalWriter implements AutoCloseable
             checksum.compute(checksumView, frameOffset, length, type), FrameDescriptor.BYTE_ORDER);
         clearNextLength(frameOffset + length);
         FrameDescriptor.frameLengthRelease(buffer, frameOffset, length);
-        position = frameOffset + length;
-        if (firstUnforcedNanos < 0)
-        {
-            firstUnforcedNanos = System.nanoTime();
-        }
     }
 
     /**

@@ -26,6 +26,7 @@ public final class SegmentScan
     private final int version;
     private final long records;
     private final long markers;
+    private final long skipped;
     private final long nextSequence;
     private final int endOffset;
     private final End end;
@@ -40,6 +41,7 @@ public final class SegmentScan
         final int version,
         final long records,
         final long markers,
+        final long skipped,
         final long nextSequence,
         final int endOffset,
         final End end,
@@ -49,6 +51,7 @@ public final class SegmentScan
     {
         this.version = version;
         this.markers = markers;
+        this.skipped = skipped;
         this.closedCleanly = closedCleanly;
         this.file = file;
         this.baseSequence = baseSequence;
@@ -109,6 +112,16 @@ public final class SegmentScan
     public long markers()
     {
         return markers;
+    }
+
+    /**
+     * Number of skipped sequences (frames that consume a sequence but hold no record) the scan passed.
+     *
+     * @return the skipped count.
+     */
+    public long skipped()
+    {
+        return skipped;
     }
 
     /**

@@ -111,6 +111,7 @@ public final class SegmentScanner
         long expected = baseSequence;
         long records = 0;
         long markers = 0;
+        long skipped = 0;
         SegmentScan.End end;
         String damage = null;
 
@@ -162,6 +163,33 @@ public final class SegmentScanner
                 }
                 break;
             }
+            if (type == FrameDescriptor.TYPE_SKIPPED && version >= 2)
+            {
+                if (length != FrameDescriptor.HEADER_LENGTH)
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "skipped-sequence frame of length " + length + " (expected " +
+                        FrameDescriptor.HEADER_LENGTH + ")";
+                    break;
+                }
+                if (sequence != expected)
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "frame sequence " + sequence + ", expected " + expected;
+                    break;
+                }
+                if (checksum.compute(window, rel, length, type) != FrameDescriptor.crc(windowBuffer, rel))
+                {
+                    end = SegmentScan.End.DAMAGE;
+                    damage = "CRC mismatch in the skipped-sequence frame of sequence " + sequence;
+                    break;
+                }
+                skipped++;
+                expected++;
+                lastWasClose = false;
+                offset += FrameDescriptor.HEADER_LENGTH;
+                continue;
+            }
             if (FrameDescriptor.isMarker(type) && version >= 2)
             {
                 if (length != FrameDescriptor.HEADER_LENGTH)
@@ -192,6 +220,7 @@ public final class SegmentScanner
             {
                 end = SegmentScan.End.DAMAGE;
                 damage = "unknown frame type " + type + (FrameDescriptor.isMarker(type) ?
+                    " in a version-" + version + " segment" : type == FrameDescriptor.TYPE_SKIPPED ?
                     " in a version-" + version + " segment" : "");
                 break;
             }
@@ -224,8 +253,8 @@ public final class SegmentScanner
         {
             lastNonZero = lastNonZeroFrom(channel, file, offset, segmentSize);
         }
-        return new SegmentScan(file, baseSequence, segmentSize, version, records, markers, expected, offset, end,
-            damage, lastNonZero, closedCleanly);
+        return new SegmentScan(file, baseSequence, segmentSize, version, records, markers, skipped, expected, offset,
+            end, damage, lastNonZero, closedCleanly);
     }
 
     private long lastNonZeroFrom(final FileChannel channel, final Path file, final int from, final int segmentSize)

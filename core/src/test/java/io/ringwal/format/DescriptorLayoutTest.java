@@ -118,6 +118,7 @@ class DescriptorLayoutTest
         assertThat(FrameDescriptor.TYPE_PADDING).isEqualTo((short)2);
         assertThat(FrameDescriptor.TYPE_CLOSE).isEqualTo((short)3);
         assertThat(FrameDescriptor.TYPE_OPEN).isEqualTo((short)4);
+        assertThat(FrameDescriptor.TYPE_SKIPPED).isEqualTo((short)5);
         assertThat(FrameDescriptor.LENGTH_OFFSET).isEqualTo(0);
         assertThat(FrameDescriptor.CRC_OFFSET).isEqualTo(4);
         assertThat(FrameDescriptor.SEQUENCE_OFFSET).isEqualTo(8);

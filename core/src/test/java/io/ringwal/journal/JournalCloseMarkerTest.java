@@ -162,6 +162,34 @@ class JournalCloseMarkerTest
         assertThat(JournalVerifier.verify(dir).intact()).isTrue();
     }
 
+    @Test
+    void shouldPassOverASkippedSequenceWithoutDeliveringIt()
+    {
+        try (JournalWriter writer = JournalWriter.open(dir, config))
+        {
+            writer.append(JournalFiles.payload(0, 50), 0, 50);
+            assertThat(writer.skip()).isEqualTo(1);
+            writer.append(JournalFiles.payload(2, 50), 0, 50);
+        }
+        final List<Long> sequences = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir, 0))
+        {
+            while (reader.poll((sequence, buffer, offset, length) -> sequences.add(sequence), 100) > 0)
+            {
+                // drain
+            }
+            assertThat(reader.nextSequence()).isEqualTo(3);
+        }
+        assertThat(sequences).containsExactly(0L, 2L);
+        final VerifyReport report = JournalVerifier.verify(dir);
+        assertThat(report.intact()).as(report.toString()).isTrue();
+        assertThat(report.lastSequence()).isEqualTo(2);
+        try (JournalWriter writer = JournalWriter.open(dir, config))
+        {
+            assertThat(writer.nextSequence()).isEqualTo(3);
+        }
+    }
+
     private void append(final int from, final int to)
     {
         try (JournalWriter writer = JournalWriter.open(dir, config))

@@ -18,6 +18,14 @@ public final class SegmentFileNames
     /** Name of the lock file held by the writer. */
     public static final String LOCK_FILE_NAME = "ringwal.lock";
 
+    /**
+     * Suffix of a retired segment kept for recycling (format version 2): {@code retired-<20 digits>.seg.free},
+     * the digits being the base sequence it had. Never part of the journal; readers ignore it.
+     */
+    public static final String FREE_SUFFIX = ".seg.free";
+
+    private static final String FREE_PREFIX = "retired-";
+
     /** Number of digits in a segment file name. */
     public static final int DIGITS = 20;
 
@@ -78,6 +86,29 @@ public final class SegmentFileNames
     public static boolean isTempFileName(final String fileName)
     {
         return fileName.endsWith(TEMP_SUFFIX);
+    }
+
+    /**
+     * The name a retired segment of the given base sequence gets while it waits to be recycled.
+     *
+     * @param baseSequence the base sequence it had as a segment.
+     * @return the file name.
+     */
+    public static String freeFileName(final long baseSequence)
+    {
+        final String segment = segmentFileName(baseSequence);
+        return FREE_PREFIX + segment.substring(0, DIGITS) + FREE_SUFFIX;
+    }
+
+    /**
+     * Whether a file name is that of a retired segment kept for recycling.
+     *
+     * @param fileName the file name.
+     * @return true if it ends with the free suffix.
+     */
+    public static boolean isFreeFileName(final String fileName)
+    {
+        return fileName.startsWith(FREE_PREFIX) && fileName.endsWith(FREE_SUFFIX);
     }
 
     /**

@@ -24,6 +24,12 @@ public final class JournalConfig
     /** Default largest payload: 1 MiB. */
     public static final int DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
 
+    /** Default number of segments the allocator keeps prepared ahead of the writer. */
+    public static final int DEFAULT_PREPARED_SEGMENTS = 2;
+
+    /** Largest number of segments the allocator may keep prepared. */
+    public static final int MAX_PREPARED_SEGMENTS = 8;
+
     /** Default time the writer waits for the allocator before failing: 30 s. */
     public static final long DEFAULT_ALLOCATION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -37,6 +43,9 @@ public final class JournalConfig
     private final ForceObserver forceObserver;
     private final boolean backgroundWriteBack;
     private final long allocationTimeoutNanos;
+    private final RetentionPolicy retention;
+    private final boolean recycleSegments;
+    private final int preparedSegments;
     private final long newJournalId;
     private final LongSupplier epochMillisClock;
 
@@ -52,6 +61,9 @@ public final class JournalConfig
         this.forceObserver = builder.forceObserver;
         this.backgroundWriteBack = builder.backgroundWriteBack;
         this.allocationTimeoutNanos = builder.allocationTimeoutNanos;
+        this.retention = builder.retention;
+        this.recycleSegments = builder.recycleSegments;
+        this.preparedSegments = builder.preparedSegments;
         this.newJournalId = builder.newJournalId;
         this.epochMillisClock = builder.epochMillisClock;
     }
@@ -189,6 +201,36 @@ public final class JournalConfig
     }
 
     /**
+     * Which finished segments the writer retires on its own.
+     *
+     * @return the retention policy ({@link RetentionPolicy#keepAll()} by default).
+     */
+    public RetentionPolicy retention()
+    {
+        return retention;
+    }
+
+    /**
+     * Whether retired segments are reused as new segments instead of being deleted.
+     *
+     * @return true to recycle (the default).
+     */
+    public boolean recycleSegments()
+    {
+        return recycleSegments;
+    }
+
+    /**
+     * How many segments the allocator keeps prepared ahead of the writer.
+     *
+     * @return the pool depth.
+     */
+    public int preparedSegments()
+    {
+        return preparedSegments;
+    }
+
+    /**
      * The id a journal created by this open gets, or 0 for a random one.
      *
      * @return the id or 0.
@@ -214,7 +256,8 @@ public final class JournalConfig
         return "JournalConfig{segmentSize=" + segmentSize + ", maxRecordSize=" + maxRecordSize +
             ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouchMode=" + pretouchMode +
             ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope +
-            ", backgroundWriteBack=" + backgroundWriteBack + '}';
+            ", backgroundWriteBack=" + backgroundWriteBack + ", retention=" + retention + ", recycleSegments=" +
+            recycleSegments + ", preparedSegments=" + preparedSegments + '}';
     }
 
     /**
@@ -233,6 +276,9 @@ public final class JournalConfig
         private ForceObserver forceObserver = ForceObserver.NONE;
         private boolean backgroundWriteBack = true;
         private long allocationTimeoutNanos = DEFAULT_ALLOCATION_TIMEOUT_NANOS;
+        private RetentionPolicy retention = RetentionPolicy.keepAll();
+        private boolean recycleSegments = true;
+        private int preparedSegments = DEFAULT_PREPARED_SEGMENTS;
         private long newJournalId;
         private LongSupplier epochMillisClock = System::currentTimeMillis;
 
@@ -368,6 +414,45 @@ public final class JournalConfig
         }
 
         /**
+         * Which finished segments the writer retires on its own (the allocator thread applies it before it prepares
+         * each new segment). Default {@link RetentionPolicy#keepAll()}.
+         *
+         * @param retention the policy.
+         * @return this builder.
+         */
+        public Builder retention(final RetentionPolicy retention)
+        {
+            this.retention = java.util.Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /**
+         * Whether retired segments (by the retention policy or {@link JournalWriter#deleteSegmentsBelow}) are kept
+         * and reused as new segments, which then need no zero-fill: each byte reaches the disk once. Default on.
+         *
+         * @param recycle true to recycle.
+         * @return this builder.
+         */
+        public Builder recycleSegments(final boolean recycle)
+        {
+            this.recycleSegments = recycle;
+            return this;
+        }
+
+        /**
+         * How many segments the allocator keeps prepared (mapped and pretouched) ahead of the writer, from 1 to 8.
+         * Default {@value JournalConfig#DEFAULT_PREPARED_SEGMENTS}.
+         *
+         * @param count the pool depth.
+         * @return this builder.
+         */
+        public Builder preparedSegments(final int count)
+        {
+            this.preparedSegments = count;
+            return this;
+        }
+
+        /**
          * How long the writer waits for the allocator before it fails.
          *
          * @param timeout the timeout; positive.
@@ -428,6 +513,11 @@ public final class JournalConfig
             {
                 throw new IllegalArgumentException("maxRecordSize=" + maxRecordSize + " must be from 0 to " +
                     maxPayload + " (what fits in a segment of " + segmentSize + " bytes)");
+            }
+            if (preparedSegments < 1 || preparedSegments > MAX_PREPARED_SEGMENTS)
+            {
+                throw new IllegalArgumentException("preparedSegments=" + preparedSegments + " must be from 1 to " +
+                    MAX_PREPARED_SEGMENTS);
             }
             if (allocationTimeoutNanos <= 0)
             {

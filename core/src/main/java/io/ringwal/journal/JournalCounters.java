@@ -18,6 +18,7 @@ public final class JournalCounters
     long allocatorWaitNanos;
     long segmentsDirect;
     long segmentsBufferedPages;
+    long segmentsRecycled;
 
     JournalCounters()
     {
@@ -136,6 +137,16 @@ public final class JournalCounters
     }
 
     /**
+     * Segments the allocator prepared by recycling a retired segment instead of allocating a new file.
+     *
+     * @return the count, including prepared segments not taken yet.
+     */
+    public long segmentsRecycled()
+    {
+        return segmentsRecycled;
+    }
+
+    /**
      * Segments the allocator prepared with page-sized zero-fill (under {@code ADAPTIVE}: while forces were small).
      *
      * @return the count, including a prepared segment not taken yet.
@@ -150,6 +161,7 @@ public final class JournalCounters
     {
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
             " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits +
-            " segmentsDirect=" + segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages;
+            " segmentsDirect=" + segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages +
+            " segmentsRecycled=" + segmentsRecycled;
     }
 }

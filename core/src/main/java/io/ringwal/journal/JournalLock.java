@@ -112,13 +112,14 @@ final class JournalLock implements AutoCloseable
             for (final Path entry : entries)
             {
                 final String name = entry.getFileName().toString();
-                if (SegmentFileNames.isSegmentFileName(name) || SegmentFileNames.isTempFileName(name))
+                if (SegmentFileNames.isSegmentFileName(name) || SegmentFileNames.isTempFileName(name) ||
+                    SegmentFileNames.isFreeFileName(name))
                 {
                     return;
                 }
-                if (SegmentFileNames.LOCK_FILE_NAME.equals(name))
+                if (SegmentFileNames.LOCK_FILE_NAME.equals(name) || ReaderPosition.DIRECTORY_NAME.equals(name))
                 {
-                    continue; // left by an earlier writer; not a journal by itself
+                    continue; // left by an earlier writer, or readers registered first; not a journal by itself
                 }
                 if (foreign == null)
                 {

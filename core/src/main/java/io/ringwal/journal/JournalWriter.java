@@ -76,6 +76,8 @@ public final class JournalWriter implements AutoCloseable
     private final JournalCounters counters = new JournalCounters();
     private final RecoveryReport recoveryReport;
     private final long journalId;
+    /** The active segment's base, for retention on the allocator thread (never retires it or anything after). */
+    private final java.util.concurrent.atomic.AtomicLong retentionBase;
 
     private MappedSegment active;
     private UnsafeBuffer buffer;
@@ -101,8 +103,10 @@ public final class JournalWriter implements AutoCloseable
         final JournalLock lock,
         final JournalRecovery.Result recovered,
         final SegmentAllocator allocator,
-        final AdaptivePreallocation adaptive)
+        final AdaptivePreallocation adaptive,
+        final java.util.concurrent.atomic.AtomicLong retentionBase)
     {
+        this.retentionBase = retentionBase;
         this.directory = directory;
         this.config = config;
         this.forcePolicy = config.forcePolicy();
@@ -148,9 +152,16 @@ public final class JournalWriter implements AutoCloseable
             final AdaptivePreallocation adaptive = config.preallocationMode() == PreallocationMode.ADAPTIVE ?
                 new AdaptivePreallocation(config.forcePolicy().kind() == ForcePolicy.Kind.EVERY_BATCH ?
                     0 : config.segmentSize()) : null;
+            final java.util.concurrent.atomic.AtomicLong retentionBase =
+                new java.util.concurrent.atomic.AtomicLong(recovered.lastSegmentBase < 0 ? 0 : recovered.lastSegmentBase);
+            final RetentionPolicy retention = config.retention();
+            final int maxFree = config.preparedSegments() + 1;
+            final Runnable housekeeping = retention.keepsAll() ? null : () -> JournalRetention.apply(dir, retention,
+                retentionBase.get(), config.recycleSegments(), maxFree, config.epochMillisClock().getAsLong());
             allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
-                config.pretouchMode(), "ringwal-allocator-" + dir.getFileName());
-            writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive);
+                config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
+                "ringwal-allocator-" + dir.getFileName());
+            writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive, retentionBase);
             writer.openActive(recovered);
             return writer;
         }
@@ -223,6 +234,7 @@ public final class JournalWriter implements AutoCloseable
         this.checksumView = segment.checksumView();
         this.segmentSize = segment.size();
         this.activeBase = base;
+        retentionBase.set(base);
         this.position = endOffset;
         this.forcedPosition = endOffset;
         this.activeClosed = false;
@@ -838,6 +850,7 @@ public final class JournalWriter implements AutoCloseable
         counters.allocatorWaitNanos = allocator.waitNanos();
         counters.segmentsDirect = allocator.segmentsPrepared(PreallocationMode.DIRECT);
         counters.segmentsBufferedPages = allocator.segmentsPrepared(PreallocationMode.BUFFERED_PAGES);
+        counters.segmentsRecycled = allocator.segmentsRecycled();
         return counters;
     }
 
@@ -896,6 +909,27 @@ public final class JournalWriter implements AutoCloseable
             throw new JournalClosedException("journal writer for " + directory + " is closed");
         }
         return JournalRetention.deleteSegmentsBelow(directory, sequence, activeBase);
+    }
+
+    /**
+     * Retires the segments whose records all lie below {@code sequence}, as {@link #deleteSegmentsBelow(long)}
+     * does, but keeps them for recycling (up to {@link JournalConfig#preparedSegments()} + 1 free files; the rest
+     * are deleted) when {@link JournalConfig#recycleSegments()} is on. Reader positions in {@code positions/} are
+     * honoured too.
+     *
+     * @param sequence the first sequence to keep.
+     * @return what was retired.
+     * @throws JournalClosedException if the writer is closed.
+     */
+    public JournalRetention.RetentionResult retireSegmentsBelow(final long sequence)
+    {
+        if (closed)
+        {
+            throw new JournalClosedException("journal writer for " + directory + " is closed");
+        }
+        return config.recycleSegments() ?
+            JournalRetention.recycleSegmentsBelow(directory, sequence, activeBase, config.preparedSegments() + 1) :
+            JournalRetention.deleteSegmentsBelow(directory, sequence, activeBase);
     }
 
     /**

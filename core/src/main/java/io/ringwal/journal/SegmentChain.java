@@ -91,6 +91,7 @@ public final class SegmentChain
     private final List<Path> segments = new ArrayList<>();
     private final List<Path> tempFiles = new ArrayList<>();
     private final List<Path> otherFiles = new ArrayList<>();
+    private final List<Path> freeFiles = new ArrayList<>();
     private final List<SegmentScan> scans = new ArrayList<>();
     private long[] bases = new long[0];
     private long journalId;
@@ -133,11 +134,15 @@ public final class SegmentChain
                 {
                     tempFiles.add(entry);
                 }
+                else if (SegmentFileNames.isFreeFileName(name))
+                {
+                    freeFiles.add(entry);
+                }
                 else if (SegmentFileNames.isSegmentFileName(name))
                 {
                     segments.add(entry);
                 }
-                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name))
+                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name) && !ReaderPosition.DIRECTORY_NAME.equals(name))
                 {
                     otherFiles.add(entry);
                 }
@@ -145,6 +150,7 @@ public final class SegmentChain
         }
         segments.sort(null);
         tempFiles.sort(null);
+        freeFiles.sort(null);
         otherFiles.sort(null);
         bases = new long[segments.size()];
     }
@@ -351,7 +357,17 @@ public final class SegmentChain
     }
 
     /**
-     * Files that are neither segments, temporary files nor the lock file.
+     * Retired segments kept for recycling ({@code retired-*.seg.free}).
+     *
+     * @return the free files.
+     */
+    public List<Path> freeFiles()
+    {
+        return freeFiles;
+    }
+
+    /**
+     * Files that are neither segments, temporary or free files, nor the lock file.
      *
      * @return the files.
      */

@@ -32,13 +32,17 @@ public final class SegmentAllocator implements AutoCloseable
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
-    private MappedSegment prepared;
+    private final java.util.ArrayDeque<MappedSegment> prepared = new java.util.ArrayDeque<>();
+    private final int depth;
+    private final boolean recycle;
+    private final Runnable housekeeping;
     private IOException failure;
     private boolean running = true;
     private long fileCounter;
     private volatile PreallocationMode modeUsed;
     private volatile long waitCount;
     private volatile long waitNanos;
+    private final java.util.concurrent.atomic.AtomicLong recycled = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicLongArray preparedByMode = new AtomicLongArray(PreallocationMode.values().length);
 
     /**
@@ -61,15 +65,14 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * Starts an allocator thread for a journal directory.
+     * Starts an allocator thread with one prepared segment, no recycling and no housekeeping.
      *
-     * @param directory   the journal directory.
-     * @param segmentSize the size of each segment file.
-     * @param mode        how to allocate blocks.
-     * @param adaptive    chooses the mode of each segment when {@code mode} is
-     *                    {@link PreallocationMode#ADAPTIVE} (required then, ignored otherwise).
-     * @param pretouch    how to fault every page in before handing a segment over.
-     * @param threadName  name of the allocator thread.
+     * @param directory  the journal directory, where prepared files are created.
+     * @param segmentSize the segment size.
+     * @param mode       how to give each file real blocks.
+     * @param adaptive   chooses each segment's mode under ADAPTIVE; null otherwise.
+     * @param pretouch   how to fault pages in after mapping.
+     * @param threadName the thread's name.
      */
     public SegmentAllocator(
         final Path directory,
@@ -79,6 +82,41 @@ public final class SegmentAllocator implements AutoCloseable
         final PretouchMode pretouch,
         final String threadName)
     {
+        this(directory, segmentSize, mode, adaptive, pretouch, 1, false, null, threadName);
+    }
+
+    /**
+     * Starts an allocator thread for a journal directory.
+     *
+     * @param directory   the journal directory.
+     * @param segmentSize the size of each segment file.
+     * @param mode        how to allocate blocks.
+     * @param adaptive    chooses the mode of each segment when {@code mode} is
+     *                    {@link PreallocationMode#ADAPTIVE} (required then, ignored otherwise).
+     * @param pretouch    how to fault every page in before handing a segment over.
+     * @param depth       how many segments to keep prepared.
+     * @param recycle     whether to reuse retired segments ({@code retired-*.seg.free}) before allocating.
+     * @param housekeeping run on the allocator thread before each segment is prepared (retention); may be null.
+     * @param threadName  name of the allocator thread.
+     */
+    public SegmentAllocator(
+        final Path directory,
+        final int segmentSize,
+        final PreallocationMode mode,
+        final AdaptivePreallocation adaptive,
+        final PretouchMode pretouch,
+        final int depth,
+        final boolean recycle,
+        final Runnable housekeeping,
+        final String threadName)
+    {
+        if (depth < 1)
+        {
+            throw new IllegalArgumentException("depth=" + depth + " must be at least 1");
+        }
+        this.depth = depth;
+        this.recycle = recycle;
+        this.housekeeping = housekeeping;
         if (mode == PreallocationMode.ADAPTIVE && adaptive == null)
         {
             throw new IllegalArgumentException("preallocation mode ADAPTIVE needs an AdaptivePreallocation");
@@ -100,7 +138,7 @@ public final class SegmentAllocator implements AutoCloseable
             lock.lock();
             try
             {
-                while (running && (prepared != null || failure != null))
+                while (running && (prepared.size() >= depth || failure != null))
                 {
                     changed.awaitUninterruptibly();
                 }
@@ -137,7 +175,10 @@ public final class SegmentAllocator implements AutoCloseable
                     discard(segment);
                     return;
                 }
-                prepared = segment;
+                if (segment != null)
+                {
+                    prepared.addLast(segment);
+                }
                 failure = error;
                 changed.signalAll();
             }
@@ -152,6 +193,26 @@ public final class SegmentAllocator implements AutoCloseable
     {
         final Path file = directory.resolve("prepared-" + (fileCounter++) + "-" + System.nanoTime() +
             SegmentFileNames.TEMP_SUFFIX);
+        if (housekeeping != null)
+        {
+            try
+            {
+                housekeeping.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.log(Level.WARNING, "retention in " + directory + " failed; it is tried again at the next " +
+                    "segment: " + ex.getMessage(), ex);
+            }
+        }
+        if (recycle)
+        {
+            final MappedSegment reused = reuseFreeFile(file);
+            if (reused != null)
+            {
+                return reused;
+            }
+        }
         final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
         final PreallocationMode used;
         try
@@ -182,6 +243,62 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
+     * Takes the oldest free file (a retired segment) of the right size, renames it to {@code target} and maps it;
+     * free files of another size (the configuration changed) are deleted. Null if there is none.
+     */
+    private MappedSegment reuseFreeFile(final Path target) throws IOException
+    {
+        while (true)
+        {
+            Path oldest = null;
+            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
+                "*" + SegmentFileNames.FREE_SUFFIX))
+            {
+                for (final Path entry : entries)
+                {
+                    if (SegmentFileNames.isFreeFileName(entry.getFileName().toString()) &&
+                        (oldest == null || entry.getFileName().toString().compareTo(oldest.getFileName().toString()) < 0))
+                    {
+                        oldest = entry;
+                    }
+                }
+            }
+            if (oldest == null)
+            {
+                return null;
+            }
+            if (Files.size(oldest) != segmentSize)
+            {
+                Files.deleteIfExists(oldest);
+                continue;
+            }
+            Files.move(oldest, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try
+            {
+                final MappedSegment segment = MappedSegment.map(target, pretouch);
+                segment.markRecycled();
+                recycled.incrementAndGet();
+                return segment;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                Files.deleteIfExists(target);
+                throw ex;
+            }
+        }
+    }
+
+    /**
+     * How many prepared segments were recycled from retired ones rather than allocated.
+     *
+     * @return the count.
+     */
+    public long segmentsRecycled()
+    {
+        return recycled.get();
+    }
+
+    /**
      * Takes the prepared segment, waiting for it if it is not ready yet (a counted wait). The returned segment
      * is mapped under a temporary name; the caller writes its header and renames it. The allocator then starts
      * preparing the next one.
@@ -196,12 +313,12 @@ public final class SegmentAllocator implements AutoCloseable
         lock.lock();
         try
         {
-            if (prepared == null && failure == null && running)
+            if (prepared.isEmpty() && failure == null && running)
             {
                 final long start = System.nanoTime();
                 waitCount++;
                 long remaining = timeoutNanos;
-                while (prepared == null && failure == null && running && remaining > 0)
+                while (prepared.isEmpty() && failure == null && running && remaining > 0)
                 {
                     try
                     {
@@ -215,10 +332,9 @@ public final class SegmentAllocator implements AutoCloseable
                 }
                 waitNanos += System.nanoTime() - start;
             }
-            if (prepared != null)
+            if (!prepared.isEmpty())
             {
-                final MappedSegment segment = prepared;
-                prepared = null;
+                final MappedSegment segment = prepared.pollFirst();
                 changed.signalAll();
                 return segment;
             }
@@ -323,13 +439,13 @@ public final class SegmentAllocator implements AutoCloseable
     @Override
     public void close()
     {
-        MappedSegment leftover;
+        final java.util.List<MappedSegment> leftover;
         lock.lock();
         try
         {
             running = false;
-            leftover = prepared;
-            prepared = null;
+            leftover = new java.util.ArrayList<>(prepared);
+            prepared.clear();
             changed.signalAll();
         }
         finally
@@ -352,7 +468,10 @@ public final class SegmentAllocator implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        discard(leftover);
+        for (final MappedSegment segment : leftover)
+        {
+            discard(segment);
+        }
     }
 
     private static void discard(final MappedSegment segment)

@@ -46,6 +46,7 @@ public final class JournalConfig
     private final RetentionPolicy retention;
     private final boolean recycleSegments;
     private final int preparedSegments;
+    private final boolean pipelinedForce;
     private final long newJournalId;
     private final LongSupplier epochMillisClock;
 
@@ -64,6 +65,7 @@ public final class JournalConfig
         this.retention = builder.retention;
         this.recycleSegments = builder.recycleSegments;
         this.preparedSegments = builder.preparedSegments;
+        this.pipelinedForce = builder.pipelinedForce;
         this.newJournalId = builder.newJournalId;
         this.epochMillisClock = builder.epochMillisClock;
     }
@@ -231,6 +233,48 @@ public final class JournalConfig
     }
 
     /**
+     * This configuration with pipelined forcing turned on or off.
+     *
+     * @param pipelined whether forces run on a thread of their own.
+     * @return a copy with that setting (this one if it already has it).
+     */
+    public JournalConfig withPipelinedForce(final boolean pipelined)
+    {
+        return pipelined == pipelinedForce ? this : new JournalConfig(this, pipelined);
+    }
+
+    private JournalConfig(final JournalConfig from, final boolean pipelinedForce)
+    {
+        this.segmentSize = from.segmentSize;
+        this.maxRecordSize = from.maxRecordSize;
+        this.forcePolicy = from.forcePolicy;
+        this.preallocationMode = from.preallocationMode;
+        this.pretouchMode = from.pretouchMode;
+        this.recoveryMode = from.recoveryMode;
+        this.verifyScope = from.verifyScope;
+        this.forceObserver = from.forceObserver;
+        this.backgroundWriteBack = from.backgroundWriteBack;
+        this.allocationTimeoutNanos = from.allocationTimeoutNanos;
+        this.retention = from.retention;
+        this.recycleSegments = from.recycleSegments;
+        this.preparedSegments = from.preparedSegments;
+        this.pipelinedForce = pipelinedForce;
+        this.newJournalId = from.newJournalId;
+        this.epochMillisClock = from.epochMillisClock;
+    }
+
+    /**
+     * Whether forces run on a thread of their own while the writer goes on appending (every-batch and bounded
+     * policies).
+     *
+     * @return true for pipelined forcing.
+     */
+    public boolean pipelinedForce()
+    {
+        return pipelinedForce;
+    }
+
+    /**
      * The id a journal created by this open gets, or 0 for a random one.
      *
      * @return the id or 0.
@@ -257,7 +301,7 @@ public final class JournalConfig
             ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouchMode=" + pretouchMode +
             ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope +
             ", backgroundWriteBack=" + backgroundWriteBack + ", retention=" + retention + ", recycleSegments=" +
-            recycleSegments + ", preparedSegments=" + preparedSegments + '}';
+            recycleSegments + ", preparedSegments=" + preparedSegments + ", pipelinedForce=" + pipelinedForce + '}';
     }
 
     /**
@@ -279,6 +323,7 @@ public final class JournalConfig
         private RetentionPolicy retention = RetentionPolicy.keepAll();
         private boolean recycleSegments = true;
         private int preparedSegments = DEFAULT_PREPARED_SEGMENTS;
+        private boolean pipelinedForce;
         private long newJournalId;
         private LongSupplier epochMillisClock = System::currentTimeMillis;
 
@@ -449,6 +494,24 @@ public final class JournalConfig
         public Builder preparedSegments(final int count)
         {
             this.preparedSegments = count;
+            return this;
+        }
+
+        /**
+         * Whether forces run on a thread of their own (pipelined group commit): at the end of a batch the writer
+         * hands "force up to here" to the force thread and goes on appending; the next force covers everything
+         * written meanwhile, and the durable watermark (and {@link JournalWriter#durabilityListener}) advances after
+         * each completed force. Off: the writer forces itself at the end of the batch and waits. Rotations, explicit
+         * {@link JournalWriter#force()} and close are synchronous either way. A failed force is final in both.
+         * Default off for a writer used directly (after {@code endOfBatch()} returns, what it forced is durable);
+         * the Disruptor pipeline turns it on unless told otherwise (its acknowledgements follow the watermark).
+         *
+         * @param pipelined true to force on a thread of its own.
+         * @return this builder.
+         */
+        public Builder pipelinedForce(final boolean pipelined)
+        {
+            this.pipelinedForce = pipelined;
             return this;
         }
 

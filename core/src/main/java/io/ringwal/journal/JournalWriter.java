@@ -71,6 +71,10 @@ public final class JournalWriter implements AutoCloseable
     /** Chooses each segment's preallocation under ADAPTIVE from the forces reported here; null otherwise. */
     private final AdaptivePreallocation adaptive;
     private final SegmentFlusher flusher;
+    /** Forces on its own thread while this one appends (pipelined forcing); null when forces are synchronous. */
+    private final PipelinedForcer forcer;
+    private volatile java.util.function.LongConsumer durabilityListener;
+    private volatile java.util.function.Consumer<Throwable> failureListener;
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
     private final JournalCounters counters = new JournalCounters();
@@ -86,6 +90,8 @@ public final class JournalWriter implements AutoCloseable
     private long activeBase;
     private int position;
     private int forcedPosition;
+    /** The end of what was forced or handed to the forcer; equals {@link #forcedPosition} without pipelining. */
+    private int submittedPosition;
     private long nextSequence;
     private long firstUnforcedNanos = -1;
     private boolean activeClosed;
@@ -117,6 +123,8 @@ public final class JournalWriter implements AutoCloseable
         this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH || !config.backgroundWriteBack() ? null : new SegmentFlusher(
             "ringwal-flusher-" + directory.getFileName(), Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
             FLUSH_INTERVAL_NANOS);
+        this.forcer = config.pipelinedForce() && forcePolicy.kind() != ForcePolicy.Kind.NEVER ?
+            new PipelinedForcer(this, "ringwal-forcer-" + directory.getFileName()) : null;
         this.recoveryReport = recovered.report;
         this.journalId = recovered.journalId;
         this.nextSequence = recovered.nextSequence;
@@ -180,6 +188,10 @@ public final class JournalWriter implements AutoCloseable
     private static void closeQuietly(final JournalWriter writer, final SegmentAllocator allocator,
         final JournalLock lock)
     {
+        if (writer != null && writer.forcer != null)
+        {
+            writer.forcer.close();
+        }
         if (writer != null && writer.flusher != null)
         {
             writer.flusher.close();
@@ -237,6 +249,7 @@ public final class JournalWriter implements AutoCloseable
         retentionBase.set(base);
         this.position = endOffset;
         this.forcedPosition = endOffset;
+        this.submittedPosition = endOffset;
         this.activeClosed = false;
     }
 
@@ -508,7 +521,9 @@ public final class JournalWriter implements AutoCloseable
     {
         final int end = Math.min(segmentSize, position + FrameDescriptor.HEADER_LENGTH);
         final int from = forcedPosition & -PAGE_SIZE;
-        forceRangeAndPublish(from, end - from);
+        forceAndPublish(from, end - from, position, nextSequence - 1);
+        submittedPosition = position;
+        firstUnforcedNanos = -1;
     }
 
     private long advance(final int frameOffset, final int frameLength, final int length)
@@ -556,26 +571,101 @@ public final class JournalWriter implements AutoCloseable
     public boolean forceIfDue()
     {
         checkUsable();
-        if (position == forcedPosition)
+        if (position == submittedPosition)
         {
             return false;
         }
+        final boolean due;
         switch (forcePolicy.kind())
         {
             case EVERY_BATCH:
-                forceActive();
-                return true;
+                due = true;
+                break;
             case BOUNDED:
-                if (position - forcedPosition >= forcePolicy.maxBytes() ||
-                    System.nanoTime() - firstUnforcedNanos >= forcePolicy.maxDelayNanos())
-                {
-                    forceActive();
-                    return true;
-                }
-                return false;
+                due = position - submittedPosition >= forcePolicy.maxBytes() ||
+                    System.nanoTime() - firstUnforcedNanos >= forcePolicy.maxDelayNanos();
+                break;
             default:
-                return false;
+                due = false;
+                break;
         }
+        if (!due)
+        {
+            return false;
+        }
+        if (forcer != null)
+        {
+            forcer.request(position, nextSequence - 1);
+            submittedPosition = position;
+            firstUnforcedNanos = -1;
+        }
+        else
+        {
+            forceActive();
+        }
+        return true;
+    }
+
+    /**
+     * Called on the forcer thread: forces the active segment up to {@code end} and publishes {@code upto} as
+     * durable. The writer thread does not touch the forced position or rotate while a request is in flight.
+     *
+     * @return false if the force failed (the writer is failed now).
+     */
+    boolean forceFromForcer(final int end, final long upto)
+    {
+        if (failure != null)
+        {
+            return false;
+        }
+        try
+        {
+            final int from = forcedPosition & -PAGE_SIZE;
+            forceAndPublish(from, end - from, end, upto);
+            return true;
+        }
+        catch (final JournalFailedException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Waits for the forcer to finish what it was given, so that this thread may force or rotate itself.
+     */
+    private void drainForcer()
+    {
+        if (forcer != null)
+        {
+            forcer.drain();
+            submittedPosition = forcedPosition;
+            checkUsable();
+        }
+    }
+
+    /**
+     * Registers a callback for every advance of the durable watermark, called with the new durable sequence on the
+     * thread that completed the force: the forcer thread with pipelined forcing, the writer thread otherwise. It must
+     * not block or throw; it replaces any earlier one. Set it before appending.
+     *
+     * @param listener the callback, or null for none.
+     */
+    public void durabilityListener(final java.util.function.LongConsumer listener)
+    {
+        this.durabilityListener = listener;
+    }
+
+    /**
+     * Registers a callback for the moment the writer fails (a failed force, allocation or write-back), called once
+     * with the {@link JournalFailedException} on the thread that found the failure: with pipelined forcing that can
+     * be the force thread, so waiters learn of it without waiting for the writer thread's next call. It must not
+     * block or throw.
+     *
+     * @param listener the callback, or null for none.
+     */
+    public void failureListener(final java.util.function.Consumer<Throwable> listener)
+    {
+        this.failureListener = listener;
     }
 
     /**
@@ -587,6 +677,7 @@ public final class JournalWriter implements AutoCloseable
     public void force()
     {
         checkUsable();
+        drainForcer();
         if (position != forcedPosition)
         {
             forceActive();
@@ -596,12 +687,13 @@ public final class JournalWriter implements AutoCloseable
     private void forceActive()
     {
         final int from = forcedPosition & -PAGE_SIZE;
-        forceRangeAndPublish(from, position - from);
+        forceAndPublish(from, position - from, position, nextSequence - 1);
+        submittedPosition = position;
+        firstUnforcedNanos = -1;
     }
 
-    private void forceRangeAndPublish(final int from, final int length)
+    private void forceAndPublish(final int from, final int length, final int forcedTo, final long upto)
     {
-        final long upto = nextSequence - 1;
         if (flusher == null)
         {
             forceRange(from, length, upto);
@@ -622,9 +714,22 @@ public final class JournalWriter implements AutoCloseable
                 flusher.unlock();
             }
         }
-        forcedPosition = position;
-        firstUnforcedNanos = -1;
+        forcedPosition = forcedTo;
+        publishDurable(upto);
+    }
+
+    private void publishDurable(final long upto)
+    {
+        if (upto <= (long)DURABLE_SEQUENCE.getAcquire(this))
+        {
+            return; // a force that covered only a marker or a header: nothing new is durable
+        }
         DURABLE_SEQUENCE.setRelease(this, upto);
+        final java.util.function.LongConsumer listener = durabilityListener;
+        if (listener != null)
+        {
+            listener.accept(upto);
+        }
     }
 
     private void forceRange(final int from, final int length, final long upto)
@@ -652,6 +757,7 @@ public final class JournalWriter implements AutoCloseable
 
     private void rotate()
     {
+        drainForcer();
         if (!activeClosed)
         {
             final int remaining = segmentSize - position;
@@ -668,7 +774,7 @@ public final class JournalWriter implements AutoCloseable
         }
         else if (durableSequence < nextSequence - 1)
         {
-            DURABLE_SEQUENCE.setRelease(this, nextSequence - 1);
+            publishDurable(nextSequence - 1);
         }
         try
         {
@@ -763,6 +869,11 @@ public final class JournalWriter implements AutoCloseable
         {
             failure = failed;
             LOG.log(System.Logger.Level.ERROR, failed.getMessage(), cause);
+            final java.util.function.Consumer<Throwable> listener = failureListener;
+            if (listener != null)
+            {
+                listener.accept(failed);
+            }
         }
         return failed;
     }
@@ -966,6 +1077,7 @@ public final class JournalWriter implements AutoCloseable
             {
                 try
                 {
+                    drainForcer();
                     if (!activeClosed && segmentSize - position >= FrameDescriptor.HEADER_LENGTH)
                     {
                         writeMarker(FrameDescriptor.TYPE_CLOSE);

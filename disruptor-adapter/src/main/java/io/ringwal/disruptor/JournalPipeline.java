@@ -191,6 +191,9 @@ public final class JournalPipeline implements AutoCloseable
         {
             sequenceOffset = writer.nextSequence();
             DURABLE.setVolatile(this, writer.durableSequence());
+            // every advance of the watermark, on the thread that completed the force (the force thread when pipelined)
+            writer.durabilityListener(this::durableAdvanced);
+            writer.failureListener(this::failed);
             final WriterStage stage = new WriterStage(this, writer, ringBuffer, sequenceOffset, framing);
             processor = new BatchEventProcessorBuilder().setMaxBatchSize(maxBatchSize)
                 .build(ringBuffer, ringBuffer.newBarrier(), stage);
@@ -834,7 +837,7 @@ public final class JournalPipeline implements AutoCloseable
         }
     }
 
-    void failed(final Throwable cause)
+    synchronized void failed(final Throwable cause)
     {
         if (failure == null)
         {

@@ -53,6 +53,7 @@ public final class JournalPipelineBuilder
     private DurabilityListener durabilityListener = DurabilityListener.NONE;
     private int maxParkedWaiters = DEFAULT_MAX_PARKED_WAITERS;
     private Framing framing = Framing.WRITER;
+    private boolean pipelinedForce = true;
 
     JournalPipelineBuilder(final Path directory)
     {
@@ -225,6 +226,21 @@ public final class JournalPipelineBuilder
     }
 
     /**
+     * Whether the journal forces on a thread of its own while the writer thread goes on appending (pipelined group
+     * commit, {@link JournalConfig.Builder#pipelinedForce(boolean)}): acknowledgements then follow each completed
+     * force, and the durability listener and waiters are woken from the force thread. Default on; off makes the
+     * writer thread force at the end of each batch and wait.
+     *
+     * @param pipelined whether to pipeline forces.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder pipelinedForce(final boolean pipelined)
+    {
+        this.pipelinedForce = pipelined;
+        return this;
+    }
+
+    /**
      * Checks every value and builds the pipeline (not started; nothing is opened yet).
      *
      * @return the pipeline.
@@ -232,7 +248,8 @@ public final class JournalPipelineBuilder
      */
     public JournalPipeline build()
     {
-        final JournalConfig config = journalConfig != null ? journalConfig : JournalConfig.builder().build();
+        final JournalConfig config = (journalConfig != null ? journalConfig : JournalConfig.builder().build())
+            .withPipelinedForce(pipelinedForce);
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
         {
             throw new IllegalArgumentException("ringSize=" + ringSize + " must be a power of two, at least 2");

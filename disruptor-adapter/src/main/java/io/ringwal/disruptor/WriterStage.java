@@ -32,7 +32,6 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private long records;
     private long bytes;
     private long batches;
-    private long lastDurable;
     private boolean failed;
 
     WriterStage(
@@ -48,7 +47,6 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         this.sequenceOffset = sequenceOffset;
         this.producerFraming = framing == Framing.PRODUCER;
         this.counters = pipeline.countersForWriter();
-        this.lastDurable = journal.durableSequence();
         publishJournalCounters(); // what opening the journal did (the first segment) counts before the first batch
     }
 
@@ -102,12 +100,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     {
         counters.writerBatch(records, bytes, batches);
         publishJournalCounters();
-        final long durable = journal.durableSequence();
-        if (durable > lastDurable)
-        {
-            lastDurable = durable;
-            pipeline.durableAdvanced(durable);
-        }
+        // the durable watermark reaches the pipeline through the journal's durability listener
     }
 
     /**
@@ -123,10 +116,9 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         }
         try
         {
-            if (journal.forceIfDue())
-            {
-                afterBatch();
-            }
+            journal.forceIfDue();
+            // also when nothing was due: a pipelined force that completed since the last batch is counted now
+            afterBatch();
         }
         catch (final Throwable ex)
         {

@@ -1,0 +1,192 @@
+package io.ringwal.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ringwal.format.SegmentFileNames;
+import io.ringwal.segment.PreallocationMode;
+import io.ringwal.testing.JournalFiles;
+import io.ringwal.testing.QuietLogs;
+
+/**
+ * Pipelined forcing: the writer goes on appending while a force runs on the force thread, the next force covers
+ * everything written meanwhile, the watermark (and the durability listener) advance only after a completed force,
+ * and a failed force is final.
+ */
+class PipelinedForceTest
+{
+    private static final int SEGMENT_SIZE = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private static JournalConfig.Builder config(final ForceObserver observer)
+    {
+        return JournalConfig.builder().segmentSize(SEGMENT_SIZE).preallocationMode(PreallocationMode.BUFFERED)
+            .forcePolicy(ForcePolicy.everyBatch()).pipelinedForce(true).forceObserver(observer);
+    }
+
+    @Test
+    void shouldKeepAppendingWhileAForceRunsAndCoverEverythingWithTheNextForce() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch inForce = new CountDownLatch(1);
+        final AtomicLong forcedUpto = new AtomicLong(-1);
+        final List<Long> forces = new CopyOnWriteArrayList<>();
+        final ForceObserver observer = new ForceObserver()
+        {
+            @Override
+            public void beforeForce(final Path segment, final long offset, final long length, final long upto)
+            {
+                if (SegmentFileNames.isSegmentFileName(segment.getFileName().toString()) && forces.isEmpty())
+                {
+                    inForce.countDown();
+                    await(release);
+                }
+            }
+
+            @Override
+            public void afterForce(
+                final Path segment, final long offset, final long length, final long upto, final long nanos)
+            {
+                if (SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
+                {
+                    forces.add(upto);
+                    forcedUpto.accumulateAndGet(upto, Math::max);
+                }
+            }
+        };
+        final List<Long> listened = new CopyOnWriteArrayList<>();
+        try (JournalWriter writer = JournalWriter.open(dir, config(observer).build()))
+        {
+            writer.durabilityListener(durable ->
+            {
+                assertThat(durable).isLessThanOrEqualTo(forcedUpto.get());
+                listened.add(durable);
+            });
+            writer.append(JournalFiles.payload(0, 100), 0, 100);
+            writer.endOfBatch();
+            assertThat(inForce.await(10, TimeUnit.SECONDS)).isTrue();
+            // the first force is held: the writer thread still appends and ends batches without waiting
+            for (int i = 1; i < 50; i++)
+            {
+                writer.append(JournalFiles.payload(i, 100), 0, 100);
+                writer.endOfBatch();
+                assertThat(writer.durableSequence()).isEqualTo(-1);
+            }
+            release.countDown();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (writer.durableSequence() < 49 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            assertThat(writer.durableSequence()).isEqualTo(49);
+        }
+        // one force held back, then one that covered the 49 records written meanwhile
+        assertThat(forces.get(0)).isEqualTo(0);
+        assertThat(forces.get(1)).isEqualTo(49);
+        assertThat(listened).isSorted().doesNotHaveDuplicates().startsWith(0L, 49L);
+        assertThat(JournalFiles.readAll(dir)).hasSize(50);
+    }
+
+    @Test
+    void shouldNeverPublishDurableBeforeTheForceAndKeepEveryRecordAcrossRotations()
+    {
+        final AtomicLong forcedUpto = new AtomicLong(-1);
+        final ForceObserver observer = new ForceObserver()
+        {
+            @Override
+            public void afterForce(
+                final Path segment, final long offset, final long length, final long upto, final long nanos)
+            {
+                forcedUpto.accumulateAndGet(upto, Math::max);
+            }
+        };
+        try (JournalWriter writer = JournalWriter.open(dir, config(observer).build()))
+        {
+            for (int i = 0; i < 3_000; i++)
+            {
+                writer.append(JournalFiles.payload(i, 500), 0, 500);
+                if (i % 7 == 6)
+                {
+                    writer.endOfBatch();
+                }
+                assertThat(writer.durableSequence()).isLessThanOrEqualTo(forcedUpto.get());
+            }
+            writer.force();
+            assertThat(writer.durableSequence()).isEqualTo(2_999);
+            assertThat(writer.counters().rotations()).isGreaterThan(10);
+        }
+        final List<byte[]> records = JournalFiles.readAll(dir);
+        assertThat(records).hasSize(3_000);
+        for (int i = 0; i < 3_000; i++)
+        {
+            assertThat(records.get(i)).isEqualTo(JournalFiles.payload(i, 500));
+        }
+    }
+
+    @Test
+    void shouldFailForGoodWhenAPipelinedForceFails() throws Exception
+    {
+        final AtomicLong segmentForces = new AtomicLong();
+        final ForceObserver failing = new ForceObserver()
+        {
+            @Override
+            public void beforeForce(final Path segment, final long offset, final long length, final long upto)
+            {
+                if (SegmentFileNames.isSegmentFileName(segment.getFileName().toString()) &&
+                    segmentForces.incrementAndGet() == 3)
+                {
+                    throw new UncheckedIOException(new IOException("injected"));
+                }
+            }
+        };
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        final QuietLogs quiet = QuietLogs.quiet();
+        try (JournalWriter writer = JournalWriter.open(dir, config(failing).build()))
+        {
+            writer.failureListener(failures::add);
+            assertThatThrownBy(() ->
+            {
+                for (int i = 0; i < 10_000; i++)
+                {
+                    writer.append(JournalFiles.payload(i, 100), 0, 100);
+                    writer.endOfBatch();
+                }
+            }).isInstanceOf(JournalFailedException.class).hasRootCauseMessage("injected");
+            assertThat(failures).hasSize(1);
+            final long durable = writer.durableSequence();
+            assertThat(durable).isLessThanOrEqualTo(writer.nextSequence() - 1);
+            assertThatThrownBy(writer::force).isInstanceOf(JournalFailedException.class);
+            assertThat(writer.durableSequence()).as("nothing after the failed force is durable").isEqualTo(durable);
+        }
+        finally
+        {
+            quiet.close();
+        }
+    }
+
+    private static void await(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -2,8 +2,6 @@ package io.ringwal.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,25 +40,9 @@ import io.ringwal.segment.SegmentAllocator;
 public final class JournalWriter implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
-    private static final VarHandle WRITTEN_SEQUENCE;
-    private static final VarHandle DURABLE_SEQUENCE;
     private static final int PAGE_SIZE = 4096;
     private static final int FLUSH_THRESHOLD_BYTES = 1024 * 1024;
     private static final long FLUSH_INTERVAL_NANOS = 1_000_000L;
-
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            WRITTEN_SEQUENCE = lookup.findVarHandle(JournalWriter.class, "writtenSequence", long.class);
-            DURABLE_SEQUENCE = lookup.findVarHandle(JournalWriter.class, "durableSequence", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private final Path directory;
     private final JournalConfig config;
@@ -98,10 +80,10 @@ public final class JournalWriter implements AutoCloseable
     private boolean closed;
     private volatile Throwable failure;
 
-    @SuppressWarnings("unused") // accessed through WRITTEN_SEQUENCE
-    private volatile long writtenSequence;
-    @SuppressWarnings("unused") // accessed through DURABLE_SEQUENCE
-    private volatile long durableSequence;
+    /** Written by the writer thread per record, read by any: on a cache line of its own. */
+    private final PaddedSequence writtenSequence;
+    /** Written after each force (by the force thread when pipelined), read by any: on a cache line of its own. */
+    private final PaddedSequence durableSequence;
 
     private JournalWriter(
         final Path directory,
@@ -129,8 +111,8 @@ public final class JournalWriter implements AutoCloseable
         this.journalId = recovered.journalId;
         this.nextSequence = recovered.nextSequence;
         this.activeBase = recovered.lastSegmentBase;
-        this.writtenSequence = recovered.nextSequence - 1;
-        this.durableSequence = recovered.nextSequence - 1;
+        this.writtenSequence = new PaddedSequence(recovered.nextSequence - 1);
+        this.durableSequence = new PaddedSequence(recovered.nextSequence - 1);
     }
 
     /**
@@ -383,7 +365,7 @@ public final class JournalWriter implements AutoCloseable
         {
             firstUnforcedNanos = System.nanoTime();
         }
-        WRITTEN_SEQUENCE.setRelease(this, sequence);
+        writtenSequence.setRelease(sequence);
         return sequence;
     }
 
@@ -535,7 +517,7 @@ public final class JournalWriter implements AutoCloseable
         {
             firstUnforcedNanos = System.nanoTime();
         }
-        WRITTEN_SEQUENCE.setRelease(this, sequence);
+        writtenSequence.setRelease(sequence);
         counters.records++;
         counters.bytes += length;
         return sequence;
@@ -720,11 +702,11 @@ public final class JournalWriter implements AutoCloseable
 
     private void publishDurable(final long upto)
     {
-        if (upto <= (long)DURABLE_SEQUENCE.getAcquire(this))
+        if (upto <= durableSequence.getAcquire())
         {
             return; // a force that covered only a marker or a header: nothing new is durable
         }
-        DURABLE_SEQUENCE.setRelease(this, upto);
+        durableSequence.setRelease(upto);
         final java.util.function.LongConsumer listener = durabilityListener;
         if (listener != null)
         {
@@ -772,7 +754,7 @@ public final class JournalWriter implements AutoCloseable
         {
             forceActive();
         }
-        else if (durableSequence < nextSequence - 1)
+        else if (durableSequence.getAcquire() < nextSequence - 1)
         {
             publishDurable(nextSequence - 1);
         }
@@ -864,7 +846,7 @@ public final class JournalWriter implements AutoCloseable
     private JournalFailedException fail(final String what, final Throwable cause)
     {
         final JournalFailedException failed = new JournalFailedException("journal " + directory + " failed: " +
-            what + "; nothing after sequence " + durableSequence + " is acknowledged durable", cause);
+            what + "; nothing after sequence " + durableSequence.getAcquire() + " is acknowledged durable", cause);
         if (failure == null)
         {
             failure = failed;
@@ -900,7 +882,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long writtenSequence()
     {
-        return (long)WRITTEN_SEQUENCE.getAcquire(this);
+        return writtenSequence.getAcquire();
     }
 
     /**
@@ -911,7 +893,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long durableSequence()
     {
-        return (long)DURABLE_SEQUENCE.getAcquire(this);
+        return durableSequence.getAcquire();
     }
 
     /**

@@ -30,7 +30,11 @@ final class DurableWaiters
         }
     }
 
+    private static final VarHandle TARGETS = MethodHandles.arrayElementVarHandle(long[].class);
+
     private final Thread[] slots;
+    /** The sequence each registered waiter waits for, written before its thread is published in {@link #slots}. */
+    private final long[] targets;
     private final int mask;
     @SuppressWarnings("unused") // accessed through COUNT
     private volatile int count;
@@ -43,16 +47,14 @@ final class DurableWaiters
             size <<= 1;
         }
         this.slots = new Thread[size];
+        this.targets = new long[size];
         this.mask = size - 1;
     }
 
     /**
-     * Registers the calling thread.
-     *
-     * @param thread the calling thread.
-     * @return the slot index, or -1 if every slot is taken.
+     * Registers a waiter for {@code sequence}: {@link #wakeUpTo(long)} wakes it once the watermark reaches it.
      */
-    int register(final Thread thread)
+    int register(final Thread thread, final long sequence)
     {
         final int start = (int)thread.getId() & mask;
         for (int i = 0; i <= mask; i++)
@@ -60,11 +62,38 @@ final class DurableWaiters
             final int index = (start + i) & mask;
             if (SLOTS.compareAndSet(slots, index, null, thread))
             {
+                // A waker that still reads the previous waiter's target may skip this one, but the caller checks the
+                // watermark again after this fence before it parks (and the waker fences before it reads targets),
+                // so one of the two sees the other's write.
+                TARGETS.setVolatile(targets, index, sequence);
+                VarHandle.fullFence();
                 COUNT.getAndAdd(this, 1);
                 return index;
             }
         }
         return -1;
+    }
+
+    /**
+     * Wakes the waiters whose sequence is at or below {@code durable}; the others sleep on (one futex wake per
+     * waiter that can go, not per registered waiter).
+     */
+    void wakeUpTo(final long durable)
+    {
+        VarHandle.fullFence();
+        if ((int)COUNT.getVolatile(this) == 0)
+        {
+            return;
+        }
+        final Thread[] slots = this.slots;
+        for (int i = 0; i < slots.length; i++)
+        {
+            final Thread waiter = (Thread)SLOTS.getVolatile(slots, i);
+            if (waiter != null && (long)TARGETS.getVolatile(targets, i) <= durable)
+            {
+                LockSupport.unpark(waiter);
+            }
+        }
     }
 
     void deregister(final int index)

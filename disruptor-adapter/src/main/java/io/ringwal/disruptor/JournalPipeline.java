@@ -82,7 +82,6 @@ public final class JournalPipeline implements AutoCloseable
     private static final int SPINS = 200;
     private static final long POLL_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final VarHandle STATE;
-    private static final VarHandle DURABLE;
     private static final VarHandle STOP_RING_SEQUENCE;
 
     static
@@ -91,7 +90,6 @@ public final class JournalPipeline implements AutoCloseable
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(JournalPipeline.class, "state", int.class);
-            DURABLE = lookup.findVarHandle(JournalPipeline.class, "durableSequence", long.class);
             STOP_RING_SEQUENCE = lookup.findVarHandle(JournalPipeline.class, "stopRingSequence", long.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -120,8 +118,8 @@ public final class JournalPipeline implements AutoCloseable
 
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state = NEW;
-    @SuppressWarnings("unused") // accessed through DURABLE
-    private volatile long durableSequence = -1;
+    /** Written after each force, read by every producer that waits: padded, away from state and sequenceOffset. */
+    private final com.lmax.disruptor.Sequence durableSequence = new com.lmax.disruptor.Sequence(-1);
     @SuppressWarnings("unused") // accessed through STOP_RING_SEQUENCE
     private volatile long stopRingSequence = UNKNOWN;
 
@@ -190,7 +188,7 @@ public final class JournalPipeline implements AutoCloseable
         try
         {
             sequenceOffset = writer.nextSequence();
-            DURABLE.setVolatile(this, writer.durableSequence());
+            durableSequence.setVolatile(writer.durableSequence());
             // every advance of the watermark, on the thread that completed the force (the force thread when pipelined)
             writer.durabilityListener(this::durableAdvanced);
             writer.failureListener(this::failed);
@@ -559,7 +557,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long durableSequence()
     {
-        return (long)DURABLE.getAcquire(this);
+        return durableSequence.get();
     }
 
     /**
@@ -622,7 +620,7 @@ public final class JournalPipeline implements AutoCloseable
         }
         final boolean timed = timeoutNanos != Long.MAX_VALUE;
         final long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-        final int slot = waiters.register(Thread.currentThread());
+        final int slot = waiters.register(Thread.currentThread(), sequence);
         try
         {
             while (!isDone(sequence))
@@ -825,8 +823,8 @@ public final class JournalPipeline implements AutoCloseable
 
     void durableAdvanced(final long durable)
     {
-        DURABLE.setRelease(this, durable);
-        waiters.wakeAll();
+        durableSequence.set(durable);
+        waiters.wakeUpTo(durable);
         try
         {
             listener.onDurable(durable);

@@ -16,6 +16,12 @@ import io.ringwal.segment.PreallocationMode;
 public final class Contenders
 {
     /**
+     * What the retained ringwal contenders keep: four default (64 MiB) segments, as a journal that runs for ever
+     * keeps a window; older segments are retired and recycled.
+     */
+    static final long RETAINED_BYTES = 4L * 64 * 1024 * 1024;
+
+    /**
      * One registered contender.
      *
      * @param name     its name on the command line and in the tables.
@@ -35,6 +41,10 @@ public final class Contenders
         add("ringwal-every-batch", () -> new RingwalContender("ringwal-every-batch", ForcePolicy.everyBatch()));
         add("ringwal-every-batch-direct", () -> new RingwalContender("ringwal-every-batch-direct",
             ForcePolicy.everyBatch(), PreallocationMode.DIRECT));
+        add("ringwal-every-batch-retained", () -> new RingwalContender("ringwal-every-batch-retained",
+            ForcePolicy.everyBatch(), null, RETAINED_BYTES));
+        add("ringwal-never-retained", () -> new RingwalContender("ringwal-never-retained", ForcePolicy.never(), null,
+            RETAINED_BYTES));
         add("chronicle", () -> new ChronicleContender("chronicle", false), ChronicleContender.JVM_FLAGS);
         add("chronicle-sync1000", () -> new ChronicleContender("chronicle-sync1000", true),
             ChronicleContender.JVM_FLAGS);

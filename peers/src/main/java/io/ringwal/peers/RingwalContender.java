@@ -26,6 +26,7 @@ public final class RingwalContender implements Contender
     private final String name;
     private final ForcePolicy policy;
     private final PreallocationMode preallocation;
+    private final long retainBytes;
     private JournalPipeline pipeline;
     private AtomicLongArray lastSequence;
     private int producers;
@@ -50,9 +51,25 @@ public final class RingwalContender implements Contender
      */
     public RingwalContender(final String name, final ForcePolicy policy, final PreallocationMode preallocation)
     {
+        this(name, policy, preallocation, 0);
+    }
+
+    /**
+     * A ringwal contender whose journal keeps at most {@code retainBytes} of segments (retention on, retired
+     * segments recycled), as a journal that runs for ever is configured; its read-back checks what is retained.
+     *
+     * @param name          its name.
+     * @param policy        its force policy.
+     * @param preallocation the preallocation mode, or null for the policy's default.
+     * @param retainBytes   the retention limit in bytes, 0 to keep everything.
+     */
+    public RingwalContender(final String name, final ForcePolicy policy, final PreallocationMode preallocation,
+        final long retainBytes)
+    {
         this.name = name;
         this.policy = policy;
         this.preallocation = preallocation;
+        this.retainBytes = retainBytes;
     }
 
     @Override
@@ -83,6 +100,10 @@ public final class RingwalContender implements Contender
         if (preallocation != null)
         {
             builder.preallocationMode(preallocation);
+        }
+        if (retainBytes > 0)
+        {
+            builder.retention(io.ringwal.journal.RetentionPolicy.maxBytes(retainBytes));
         }
         return builder.build();
     }
@@ -144,8 +165,12 @@ public final class RingwalContender implements Contender
     public VerifyResult readBackAndVerify(final Path dir, final Workload workload, final long[] published)
     {
         final RecordChecker checker = new RecordChecker(workload.recordSize(), published);
+        if (retainBytes > 0)
+        {
+            checker.allowRetiredPrefix();
+        }
         final byte[] scratch = new byte[65536];
-        try (JournalReader reader = JournalReader.open(dir, 0))
+        try (JournalReader reader = JournalReader.open(dir, retainBytes > 0 ? firstRetained(dir) : 0))
         {
             while (reader.poll((final long sequence, final DirectBuffer buffer, final int offset, final int length) ->
             {
@@ -162,5 +187,20 @@ public final class RingwalContender implements Contender
             checker.mangledFrame("reader: " + ex);
         }
         return checker.result();
+    }
+
+    private static long firstRetained(final Path dir)
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        {
+            return files.map(p -> p.getFileName().toString())
+                .filter(io.ringwal.format.SegmentFileNames::isSegmentFileName)
+                .mapToLong(n -> Long.parseLong(n.substring(0, io.ringwal.format.SegmentFileNames.DIGITS)))
+                .min().orElse(0);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 }

@@ -15,7 +15,8 @@ public final class Contenders
         "ringwal-never", "ringwal-bounded", "ringwal-every-batch", "ringwal-every-batch-direct",
         "chronicle", "chronicle-sync1000",
         "log4j-mmap", "log4j-raf",
-        "naive-mmap", "group-commit", "plain-copy");
+        "naive-mmap", "group-commit", "plain-copy",
+        "ringwal-log4j2", "ringwal-logback", "logback-async-file");
 
     private Contenders()
     {
@@ -44,6 +45,9 @@ public final class Contenders
             case "naive-mmap" -> new NaiveMappedContender();
             case "group-commit" -> new GroupCommitContender();
             case "plain-copy" -> new PlainCopyContender();
+            case "ringwal-log4j2" -> new RingwalLog4jContender(name);
+            case "ringwal-logback" -> new LogbackContender(name, true);
+            case "logback-async-file" -> new LogbackContender(name, false);
             default -> throw new IllegalArgumentException("unknown contender " + name + "; known: " + ALL);
         };
     }

@@ -40,6 +40,8 @@ public final class PeersMain
         "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
     private static final List<String> DURABLE = List.of("ringwal-every-batch", "ringwal-every-batch-direct",
         "group-commit", "chronicle-sync1000");
+    private static final List<String> LOGGING = List.of("ringwal-log4j2", "ringwal-logback", "log4j-raf",
+        "log4j-mmap", "logback-async-file");
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared
@@ -70,7 +72,10 @@ public final class PeersMain
             "ringwal-every-batch"),
         new Cell("latency-500k-64B", 1, 64, 500_000,
             List.of("ringwal-never", "chronicle", "naive-mmap", "log4j-mmap", "log4j-raf", "plain-copy"),
-            "ringwal-never"));
+            "ringwal-never"),
+        new Cell("log-1p-100B", 1, 100, 0, LOGGING, "ringwal-log4j2"),
+        new Cell("log-4p-100B", 4, 100, 0, LOGGING, "ringwal-log4j2"),
+        new Cell("log-latency-200k-100B", 4, 100, 200_000, LOGGING, "ringwal-log4j2"));
 
     private PeersMain()
     {

@@ -44,6 +44,7 @@ public final class RingwalAppender extends AbstractAppender
     public static final String DEFAULT_PATTERN = "%d %p %c [%t] %m%n";
 
     private final LogJournalConfig config;
+    private final boolean encodeInSlot;
     private final ThreadLocal<SlotDestination> destinations;
     private final FaultListener faultListener;
     private volatile LogJournal journal;
@@ -54,11 +55,14 @@ public final class RingwalAppender extends AbstractAppender
         final Layout<? extends Serializable> layout,
         final boolean ignoreExceptions,
         final Property[] properties,
-        final LogJournalConfig config)
+        final LogJournalConfig config,
+        final boolean encodeInSlot)
     {
         super(name, filter, layout, ignoreExceptions, properties);
         this.config = config;
-        this.destinations = ThreadLocal.withInitial(() -> new SlotDestination(layout));
+        this.encodeInSlot = encodeInSlot;
+        this.destinations = ThreadLocal.withInitial(
+            () -> new SlotDestination(layout, encodeInSlot ? 0 : config.maxLineSize()));
         this.faultListener = (message, cause) -> getHandler().error(message, cause);
     }
 
@@ -108,7 +112,25 @@ public final class RingwalAppender extends AbstractAppender
             return;
         }
         final SlotDestination destination = destinations.get();
-        final int status = journal.append(destination, event);
+        final int status;
+        if (encodeInSlot)
+        {
+            status = journal.append(destination, event);
+        }
+        else
+        {
+            try
+            {
+                destination.stage(event);
+            }
+            catch (final RuntimeException ex)
+            {
+                journal.countEncodeError();
+                error("Ringwal appender " + getName() + ": the layout failed to encode an event", event, ex);
+                return;
+            }
+            status = journal.append(SlotDestination.COPY_STAGED, destination);
+        }
         if (destination.truncated())
         {
             journal.countTruncated();
@@ -199,6 +221,9 @@ public final class RingwalAppender extends AbstractAppender
 
         @PluginBuilderAttribute
         private String retentionInterval;
+
+        @PluginBuilderAttribute
+        private boolean encodeInSlot = true;
 
         /** A builder with every attribute at its default. */
         public Builder()
@@ -349,6 +374,19 @@ public final class RingwalAppender extends AbstractAppender
             return asBuilder();
         }
 
+        /**
+         * Whether the layout encodes straight into the claimed ring slot (true, the default) or into a per-thread
+         * buffer that is then copied into the slot (false: holds the slot only for the copy).
+         *
+         * @param encodeInSlot true to encode in the slot.
+         * @return this builder.
+         */
+        public B setEncodeInSlot(final boolean encodeInSlot)
+        {
+            this.encodeInSlot = encodeInSlot;
+            return asBuilder();
+        }
+
         @Override
         public RingwalAppender build()
         {
@@ -388,7 +426,7 @@ public final class RingwalAppender extends AbstractAppender
                 PatternLayout.newBuilder().setPattern(DEFAULT_PATTERN).setConfiguration(getConfiguration())
                     .build();
             return new RingwalAppender(getName(), getFilter(), layout, isIgnoreExceptions(), getPropertyArray(),
-                config);
+                config, encodeInSlot);
         }
     }
 }

@@ -16,23 +16,55 @@ import io.ringwal.disruptor.RecordTranslator;
  * the slot the writer thread will frame and copy into the journal. One instance per logging thread (the
  * appender keeps them in a {@code ThreadLocal}), so nothing here is shared and nothing is allocated per line.
  *
+ * <p>With a staging buffer ({@code encodeInSlot="false"}), {@link #stage} encodes into this thread's own buffer
+ * before any slot is claimed, and {@link #COPY_STAGED} then copies the bytes into the slot: one more copy of the
+ * line, but the slot is held only for the copy, not for the layout's formatting (see docs/LOGGING.md for when
+ * that matters).
+ *
  * <p>A line longer than the slot is cut at the slot's capacity: the rest goes to a small scratch buffer that is
  * thrown away, and the line is flagged {@link #truncated()}.
  */
 final class SlotDestination implements ByteBufferDestination, RecordTranslator<LogEvent>
 {
+    /** Copies a line {@link #stage staged} in the destination into the claimed slot. */
+    static final RecordTranslator<SlotDestination> COPY_STAGED = (buffer, destination) ->
+    {
+        final int length = destination.staging.position();
+        buffer.putBytes(0, destination.staging, 0, length);
+        return length;
+    };
+
     private static final int SCRATCH_SIZE = 1024;
 
     private final Layout<? extends Serializable> layout;
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_SIZE);
+    private final ByteBuffer staging;
     private ByteBuffer memory;
     private ByteBuffer view;
     private int start;
     private boolean truncated;
 
-    SlotDestination(final Layout<? extends Serializable> layout)
+    SlotDestination(final Layout<? extends Serializable> layout, final int stagingCapacity)
     {
         this.layout = layout;
+        this.staging = stagingCapacity > 0 ? ByteBuffer.allocateDirect(stagingCapacity) : null;
+    }
+
+    /**
+     * Encodes the event into this thread's staging buffer (no slot is claimed).
+     *
+     * @param event the event.
+     * @return the encoded length (cut at the staging capacity).
+     */
+    int stage(final LogEvent event)
+    {
+        view = staging;
+        memory = null;
+        start = 0;
+        staging.clear();
+        truncated = false;
+        layout.encode(event, this);
+        return staging.position();
     }
 
     @Override

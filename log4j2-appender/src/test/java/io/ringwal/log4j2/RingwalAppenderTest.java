@@ -45,6 +45,27 @@ class RingwalAppenderTest
             .hasSize(THREADS).allSatisfy((thread, count) -> assertThat(count).isEqualTo(LINES));
     }
 
+    @Test
+    void shouldWriteEveryLineOnceInEachThreadsOrderWhenTheLayoutEncodesIntoAStagingBuffer() throws Exception
+    {
+        final Path dir = tmp.resolve("staged");
+        final LoggerContext context = Log4jContexts.start("log4j2-ringwal.xml", dir,
+            Map.of("ringwal.encodeInSlot", "false"));
+        try
+        {
+            logFromThreads(context.getLogger("app"), THREADS, LINES);
+            context.getLogger("app").info("x".repeat(5000));
+        }
+        finally
+        {
+            context.stop();
+        }
+        final List<String> lines = JournalLines.read(dir);
+        assertThat(lines.remove(lines.size() - 1)).hasSize(1024);
+        assertThat(JournalLines.checkPerThreadOrder(lines))
+            .hasSize(THREADS).allSatisfy((thread, count) -> assertThat(count).isEqualTo(LINES));
+    }
+
     /**
      * Behind {@code <AsyncRoot>} the appender is called by Log4j2's one background thread. Log4j2 2.26.1 on
      * Disruptor 4.0.0 loses events in its own ring before any appender sees them (here 4 x 20,000 lines lost

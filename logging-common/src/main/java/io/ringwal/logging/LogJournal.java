@@ -198,6 +198,12 @@ public final class LogJournal
         return FAILED;
     }
 
+    /** Counts a line whose layout threw before it reached the ring (nothing is written for it). */
+    public void countEncodeError()
+    {
+        ENCODE_ERRORS.getAndAdd(this, 1L);
+    }
+
     /** Counts a line the appender cut at {@link LogJournalConfig#maxLineSize()}. */
     public void countTruncated()
     {
@@ -385,7 +391,8 @@ public final class LogJournal
     }
 
     /**
-     * Lines whose layout threw while encoding (an empty record stands in their place).
+     * Lines whose layout threw while encoding (in the slot: an empty record stands in their place; before the
+     * claim: nothing is written).
      *
      * @return the count.
      */

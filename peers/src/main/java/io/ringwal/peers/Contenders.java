@@ -16,7 +16,7 @@ public final class Contenders
         "chronicle", "chronicle-sync1000",
         "log4j-mmap", "log4j-raf",
         "naive-mmap", "group-commit", "plain-copy",
-        "ringwal-log4j2", "ringwal-logback", "logback-async-file");
+        "ringwal-log4j2", "ringwal-log4j2-staged", "ringwal-logback", "logback-async-file");
 
     private Contenders()
     {
@@ -45,7 +45,8 @@ public final class Contenders
             case "naive-mmap" -> new NaiveMappedContender();
             case "group-commit" -> new GroupCommitContender();
             case "plain-copy" -> new PlainCopyContender();
-            case "ringwal-log4j2" -> new RingwalLog4jContender(name);
+            case "ringwal-log4j2" -> new RingwalLog4jContender(name, true);
+            case "ringwal-log4j2-staged" -> new RingwalLog4jContender(name, false);
             case "ringwal-logback" -> new LogbackContender(name, true);
             case "logback-async-file" -> new LogbackContender(name, false);
             default -> throw new IllegalArgumentException("unknown contender " + name + "; known: " + ALL);

@@ -40,8 +40,8 @@ public final class PeersMain
         "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
     private static final List<String> DURABLE = List.of("ringwal-every-batch", "ringwal-every-batch-direct",
         "group-commit", "chronicle-sync1000");
-    private static final List<String> LOGGING = List.of("ringwal-log4j2", "ringwal-logback", "log4j-raf",
-        "log4j-mmap", "logback-async-file");
+    private static final List<String> LOGGING = List.of("ringwal-log4j2", "ringwal-log4j2-staged",
+        "ringwal-logback", "log4j-raf", "log4j-mmap", "logback-async-file");
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared

@@ -11,23 +11,26 @@ import org.apache.logging.log4j.Logger;
 /**
  * Log4j2 with synchronous loggers (ringwal's ring is the only asynchronous layer) into the {@code Ringwal}
  * appender of {@code ringwal-log4j2}, force policy {@code never}, layout {@code %m%n}, every other attribute at
- * its default; configured from a plain {@code log4j2.xml}. Each producer logs its payload as a new
- * {@code String}, as {@link Log4jContender} does.
+ * its default (or, for {@code ringwal-log4j2-staged}, {@code encodeInSlot="false"}); configured from a plain
+ * {@code log4j2.xml}. Each producer logs its payload as a new {@code String}, as {@link Log4jContender} does.
  */
 public final class RingwalLog4jContender implements Contender
 {
     private final String name;
+    private final boolean encodeInSlot;
     private Path journal;
     private Logger logger;
 
     /**
      * The contender.
      *
-     * @param name its name.
+     * @param name         its name.
+     * @param encodeInSlot the appender's {@code encodeInSlot} attribute.
      */
-    public RingwalLog4jContender(final String name)
+    public RingwalLog4jContender(final String name, final boolean encodeInSlot)
     {
         this.name = name;
+        this.encodeInSlot = encodeInSlot;
     }
 
     @Override
@@ -42,7 +45,8 @@ public final class RingwalLog4jContender implements Contender
         journal = dir.resolve("journal").toAbsolutePath();
         final Path config = dir.resolve("log4j2.xml");
         Files.writeString(config, "<Configuration status=\"warn\"><Appenders>" +
-            "<Ringwal name=\"out\" directory=\"" + journal + "\" forcePolicy=\"never\">" +
+            "<Ringwal name=\"out\" directory=\"" + journal + "\" forcePolicy=\"never\" encodeInSlot=\"" +
+            encodeInSlot + "\">" +
             "<PatternLayout pattern=\"%m%n\"/></Ringwal></Appenders>" +
             "<Loggers><Root level=\"info\" includeLocation=\"false\"><AppenderRef ref=\"out\"/></Root></Loggers>" +
             "</Configuration>\n");

@@ -60,7 +60,7 @@ public final class DumpCommand implements Callable<Integer>, RingwalSubcommand
         description = "Print at most N records (default: all).")
     private Long limit;
 
-    @Option(names = "--format", paramLabel = "text|hex|json", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "text|hex|json|lines", defaultValue = "text",
         converter = RecordFormat.Converter.class, description = "Output format (default: ${DEFAULT-VALUE}).")
     private RecordFormat format;
 

@@ -14,7 +14,9 @@ import picocli.CommandLine;
  *     <li>{@code text}: {@code <sequence> <length> <payload>}, printable ASCII as is, other bytes as {@code \xNN}
  *     (backslash as {@code \\});</li>
  *     <li>{@code hex}: a {@code # sequence <n> length <n>} line, then 16 bytes a line: offset, hex, ASCII;</li>
- *     <li>{@code json}: one JSON object a line: {@code {"sequence":n,"length":n,"payload":"<base64>"}}.</li>
+ *     <li>{@code json}: one JSON object a line: {@code {"sequence":n,"length":n,"payload":"<base64>"}};</li>
+ *     <li>{@code lines}: the payload alone, as UTF-8 text, exactly as an appender wrote it (for log journals: one
+ *     log line per record, its own newline kept; a newline is added only if the record has none).</li>
  * </ul>
  */
 enum RecordFormat
@@ -106,6 +108,23 @@ enum RecordFormat
                 .append(",\"payload\":\"").append(Base64.getEncoder().encodeToString(bytes)).append("\"}");
             out.println(sb);
         }
+    },
+
+    /** The payload as UTF-8 text, as written (log lines). */
+    LINES
+    {
+        @Override
+        void print(
+            final PrintWriter out, final StringBuilder sb, final long sequence, final DirectBuffer buffer,
+            final int offset, final int length)
+        {
+            final String text = buffer.getStringWithoutLengthUtf8(offset, length);
+            out.print(text);
+            if (length == 0 || buffer.getByte(offset + length - 1) != '\n')
+            {
+                out.println();
+            }
+        }
     };
 
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
@@ -122,7 +141,7 @@ enum RecordFormat
      */
     abstract void print(PrintWriter out, StringBuilder sb, long sequence, DirectBuffer buffer, int offset, int length);
 
-    /** picocli converter: {@code text}, {@code hex}, {@code json}, any case. */
+    /** picocli converter: {@code text}, {@code hex}, {@code json}, {@code lines}, any case. */
     static final class Converter implements CommandLine.ITypeConverter<RecordFormat>
     {
         @Override
@@ -135,7 +154,8 @@ enum RecordFormat
                     return format;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a format (text, hex, json)");
+            throw new CommandLine.TypeConversionException("'" + value +
+                "' is not a format (text, hex, json, lines)");
         }
     }
 

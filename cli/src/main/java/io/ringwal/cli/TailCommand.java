@@ -58,7 +58,7 @@ public final class TailCommand implements Callable<Integer>, RecordHandler, Ring
         description = "First sequence to print (default: the end of the journal: only new records).")
     private Long from;
 
-    @Option(names = "--format", paramLabel = "text|hex|json", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "text|hex|json|lines", defaultValue = "text",
         converter = RecordFormat.Converter.class,
         description = "Output format, as for dump (default: ${DEFAULT-VALUE}).")
     private RecordFormat format;

@@ -56,6 +56,10 @@ public final class Contenders
         add("group-commit", GroupCommitContender::new);
         add("group-commit-reused", GroupCommitReusedContender::new);
         add("plain-copy", PlainCopyContender::new);
+        add("ringwal-log4j2", () -> new RingwalLog4jContender("ringwal-log4j2", true));
+        add("ringwal-log4j2-staged", () -> new RingwalLog4jContender("ringwal-log4j2-staged", false));
+        add("ringwal-logback", () -> new LogbackContender("ringwal-logback", true));
+        add("logback-async-file", () -> new LogbackContender("logback-async-file", false));
     }
 
     /** Every contender name, in table order. */

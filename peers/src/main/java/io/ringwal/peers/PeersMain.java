@@ -55,6 +55,8 @@ public final class PeersMain
     public static final int SUSTAINED_DIRTY_LIMITS = 3;
     /** ... and at least this many bytes, so that a lowered limit still gives a run of some seconds. */
     public static final long SUSTAINED_MIN_BYTES = 4L << 30;
+    private static final List<String> LOGGING = List.of("ringwal-log4j2", "ringwal-log4j2-staged",
+        "ringwal-logback", "log4j-raf", "log4j-mmap", "logback-async-file");
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared
@@ -117,7 +119,10 @@ public final class PeersMain
         new Cell("latency-500k-64B", 1, 64, 500_000,
             List.of("ringwal-never", "chronicle", "aeron-archive", "naive-mmap", "log4j-mmap", "log4j-raf",
                 "plain-copy"),
-            "ringwal-never"));
+            "ringwal-never"),
+        new Cell("log-1p-100B", 1, 100, 0, LOGGING, "ringwal-log4j2"),
+        new Cell("log-4p-100B", 4, 100, 0, LOGGING, "ringwal-log4j2"),
+        new Cell("log-latency-200k-100B", 4, 100, 200_000, LOGGING, "ringwal-log4j2"));
 
     private PeersMain()
     {

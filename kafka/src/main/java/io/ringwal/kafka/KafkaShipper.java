@@ -1,18 +1,26 @@
 package io.ringwal.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.agrona.DirectBuffer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -50,8 +58,12 @@ import io.ringwal.journal.RecordHandler;
  */
 public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandler
 {
+    private static final Logger LOG = Logger.getLogger(KafkaShipper.class.getName());
     private static final int POLL_LIMIT = 1024;
     private static final Integer PARTITION_ZERO = 0;
+    private static final byte[] EMPTY = new byte[0];
+    /** Header of the aborted record appended before the resume point is read. */
+    static final String PROBE_HEADER = "ringwal.probe";
 
     private final ShipperConfig config;
     private final ShipperCounters counters = new ShipperCounters();
@@ -275,7 +287,7 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
         // fences every earlier producer with this transactional id and ends its open transaction
         producer.initTransactions();
         final long last = TopicTail.lastCommittedSequence(config.bootstrapServers(), config.topic(),
-            consumerProperties, Duration.ofMillis(Long.parseLong(props.getProperty(
+            consumerProperties, this::appendAborted, Duration.ofMillis(Long.parseLong(props.getProperty(
                 ProducerConfig.MAX_BLOCK_MS_CONFIG))));
         final long resume;
         if (last >= 0)
@@ -287,6 +299,10 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
             resume = config.fromSequence() >= 0 ? config.fromSequence() :
                 JournalHead.firstKeptSequence(config.directory());
         }
+        LOG.log(Level.INFO, () -> "shipper " + config.name() + ": resuming at sequence " + resume + " (topic " +
+            config.topic() + (last >= 0 ? " holds sequences up to " + last : " is empty") + "; " +
+            (txnRecords > 0 ? "the failed transaction held " + (readNext - txnRecords) + ".." + (readNext - 1) :
+            "no transaction was open") + ")");
         if (txnRecords > 0)
         {
             // the transaction that failed: committed after all (the commit reached the coordinator) or aborted
@@ -330,8 +346,45 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
         counters.nextSequence = resume;
     }
 
+    /**
+     * Appends one empty record to each partition in a transaction and aborts it: once the append is
+     * acknowledged, each partition's high watermark (and so its last stable offset) lies past every record
+     * committed before, even right after a broker restart. Consumers reading committed records never see it.
+     */
+    private void appendAborted(final List<TopicPartition> partitions)
+    {
+        producer.beginTransaction();
+        final List<Future<RecordMetadata>> acks = new ArrayList<>(partitions.size());
+        for (final TopicPartition partition : partitions)
+        {
+            final Iterable<Header> headers = new RecordHeaders(new Header[] {new RecordHeader(PROBE_HEADER, EMPTY)});
+            acks.add(producer.send(new ProducerRecord<byte[], byte[]>(partition.topic(), partition.partition(),
+                (byte[])null, EMPTY, headers)));
+        }
+        producer.flush();
+        for (final Future<RecordMetadata> ack : acks)
+        {
+            try
+            {
+                ack.get();
+            }
+            catch (final ExecutionException ex)
+            {
+                throw ex.getCause() instanceof KafkaException ? (KafkaException)ex.getCause() :
+                    new KafkaException("probe append failed: " + ex.getCause(), ex.getCause());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted", ex);
+            }
+        }
+        producer.abortTransaction();
+    }
+
     private void onFailure(final RuntimeException ex)
     {
+        LOG.log(Level.WARNING, "shipper " + config.name() + ": " + ex + "; reconnecting");
         counters.failures++;
         counters.lastFailure = ex.toString();
         closeProducer(Duration.ZERO);
@@ -409,7 +462,7 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
         }
     }
 
-    private void onCompletion(final org.apache.kafka.clients.producer.RecordMetadata metadata,
+    private void onCompletion(final RecordMetadata metadata,
         final Exception exception)
     {
         if (exception != null && sendFailure == null)

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,9 +32,16 @@ final class TopicTail
     /**
      * The highest committed sequence.
      *
+     * <p>A partition's last stable offset can be stale after a broker restarts (the high watermark comes back
+     * from a checkpoint and moves only when something is appended). So before reading offsets the caller is
+     * handed the partitions to append to ({@code appendFirst}): the shipper appends a record in a transaction
+     * it then aborts, which moves the high watermark past every earlier committed record.
+     *
      * @param bootstrapServers the servers.
      * @param topic            the topic.
      * @param consumerProperties extra client properties (security settings), may be empty.
+     * @param appendFirst      appends to every partition (and waits for the acknowledgement) before the offsets
+     *                         are read.
      * @param timeout          how long each request may take.
      * @return the highest sequence, or -1 if the topic holds no committed record.
      * @throws ShipperException if the topic does not exist or holds a record without a sequence header.
@@ -41,7 +49,7 @@ final class TopicTail
      */
     static long lastCommittedSequence(
         final String bootstrapServers, final String topic, final Map<String, Object> consumerProperties,
-        final Duration timeout)
+        final Consumer<List<TopicPartition>> appendFirst, final Duration timeout)
     {
         final Properties props = new Properties();
         props.putAll(consumerProperties);
@@ -64,6 +72,7 @@ final class TopicTail
             {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
+            appendFirst.accept(partitions);
             final Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
             final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long highest = -1;

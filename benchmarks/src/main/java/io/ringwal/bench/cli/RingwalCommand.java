@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         VerifyCommand.class,
         DumpCommand.class,
         TailCommand.class,
+        io.ringwal.kafka.cli.ShipCommand.class,
         JmhCommand.class,
         ForceCostCommand.class,
         SeekRecoveryCommand.class,

@@ -41,21 +41,24 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Ship a journal into a Kafka topic, exactly once per journal sequence: each record is produced with its",
-        "sequence in the ringwal.sequence header through a transactional producer, and a restarted shipper",
-        "resumes after the topic's last committed record. Follows the journal across rotations until Ctrl-C or",
-        "--until. Writes DIR/positions/NAME.position (the shipped-up-to sequence) for retention."
+        "Ship a journal into a Kafka topic, exactly once per journal sequence: each",
+        "record is produced with its sequence in the ringwal.sequence header through a",
+        "transactional producer, and a restarted shipper resumes after the topic's last",
+        "committed record. Follows the journal across rotations until Ctrl-C or --until.",
+        "Writes DIR/positions/NAME.position (the shipped-up-to sequence) for retention."
     },
     footer = {
         "",
         "Examples:",
         "  ./ringwal ship /var/lib/app/journal --bootstrap-servers 127.0.0.1:9092 --topic app-journal",
-        "  ./ringwal ship DIR --bootstrap-servers k1:9092,k2:9092 --topic t -X compression.type=lz4 -X linger.ms=20",
-        "  ./ringwal ship DIR --bootstrap-servers 127.0.0.1:9092 --topic t --from 1000000 --until 2000000",
+        "  ./ringwal ship DIR --bootstrap-servers k1:9092,k2:9092 --topic t \\",
+        "      -X compression.type=lz4 -X linger.ms=20",
+        "  ./ringwal ship DIR --bootstrap-servers 127.0.0.1:9092 --topic t --from 1000 --until 2000",
         "",
-        "Exit codes: 0 stopped by --until or Ctrl-C (what was sent is committed first), 1 broker unreachable at",
-        "start, topic missing, another shipper with the same transactional id took over, journal damaged or",
-        "already deleted where shipping must resume, 2 bad arguments."
+        "Exit codes: 0 stopped by --until or Ctrl-C (what was sent is committed first),",
+        "1 broker unreachable at start, topic missing, another shipper with the same",
+        "transactional id took over, journal damaged or already deleted where shipping",
+        "must resume, 2 bad arguments."
     })
 public final class ShipCommand implements Callable<Integer>
 {
@@ -148,6 +151,17 @@ public final class ShipCommand implements Callable<Integer>
      */
     public static int execute(final String... args)
     {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * {@code ship} as a command line of its own: bad arguments print one line and give {@link #EXIT_USAGE}. Set
+     * its err writer to capture the output.
+     *
+     * @return a new command line.
+     */
+    public static CommandLine commandLine()
+    {
         final CommandLine commandLine = new CommandLine(new ShipCommand());
         commandLine.setParameterExceptionHandler((ex, arguments) ->
         {
@@ -156,7 +170,7 @@ public final class ShipCommand implements Callable<Integer>
             err.flush();
             return EXIT_USAGE;
         });
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     @Override

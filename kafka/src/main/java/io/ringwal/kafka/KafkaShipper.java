@@ -60,6 +60,8 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
 {
     private static final Logger LOG = Logger.getLogger(KafkaShipper.class.getName());
     private static final int POLL_LIMIT = 1024;
+    /** Reads that filled a whole batch back to back (64 x 1,024 records) before a backlog counts as catching up. */
+    private static final int CATCH_UP_FULL_POLLS = 64;
     private static final Integer PARTITION_ZERO = 0;
     private static final byte[] EMPTY = new byte[0];
     /** Header of the aborted record appended before the resume point is read. */
@@ -79,6 +81,7 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
     private long committedNext = -1;
     private long readNext;
     private int txnRecords;
+    private int fullPolls;
     private long txnBytes;
     private long txnStartNanos;
     private long lastPositionNanos;
@@ -239,12 +242,18 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
         }
         final long room = config.untilSequence() - readNext;
         final int n = room > 0 ? reader.poll(this, (int)Math.min(POLL_LIMIT, room)) : 0;
+        fullPolls = n == POLL_LIMIT ? fullPolls + 1 : 0;
         counters.readSequence = readNext;
         final long now = System.nanoTime();
-        if (txnRecords > 0 && (n == 0 || txnRecords >= config.maxTransactionRecords() ||
-            now - txnStartNanos >= config.maxTransactionNanos()))
+        if (txnRecords > 0)
         {
-            commit();
+            final long age = now - txnStartNanos;
+            final boolean behind = fullPolls >= CATCH_UP_FULL_POLLS;
+            if (n == 0 || txnRecords >= config.maxTransactionRecords() ||
+                age >= (behind ? config.maxCatchUpTransactionNanos() : config.maxTransactionNanos()))
+            {
+                commit();
+            }
         }
         if (now - lastPositionNanos >= config.positionIntervalNanos())
         {
@@ -259,7 +268,9 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
 
     private void commit()
     {
+        final long start = System.nanoTime();
         producer.commitTransaction();
+        counters.commitNanos += System.nanoTime() - start;
         committedNext = readNext;
         counters.bytesShipped += txnBytes;
         counters.transactionsCommitted++;

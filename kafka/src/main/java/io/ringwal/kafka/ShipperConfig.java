@@ -18,8 +18,11 @@ public final class ShipperConfig
     /** Default longest time a transaction stays open while records keep coming: 100 ms. */
     public static final long DEFAULT_MAX_TRANSACTION_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** Default longest time a transaction stays open while the shipper catches up on a backlog: 1 s. */
+    public static final long DEFAULT_MAX_CATCH_UP_TRANSACTION_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** Default most records in one transaction. */
-    public static final int DEFAULT_MAX_TRANSACTION_RECORDS = 100_000;
+    public static final int DEFAULT_MAX_TRANSACTION_RECORDS = 1_000_000;
 
     /** Default interval between writes of the position file: 1 s. */
     public static final long DEFAULT_POSITION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -55,6 +58,7 @@ public final class ShipperConfig
     private final RecordKeyFunction keyFunction;
     private final Map<String, Object> producerProperties;
     private final long maxTransactionNanos;
+    private final long maxCatchUpTransactionNanos;
     private final int maxTransactionRecords;
     private final long positionIntervalNanos;
     private final long retryBackoffNanos;
@@ -73,6 +77,7 @@ public final class ShipperConfig
         keyFunction = b.keyFunction;
         producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
         maxTransactionNanos = b.maxTransactionNanos;
+        maxCatchUpTransactionNanos = Math.max(b.maxTransactionNanos, b.maxCatchUpTransactionNanos);
         maxTransactionRecords = b.maxTransactionRecords;
         positionIntervalNanos = b.positionIntervalNanos;
         retryBackoffNanos = b.retryBackoffNanos;
@@ -201,6 +206,18 @@ public final class ShipperConfig
     }
 
     /**
+     * Longest time a transaction stays open while the shipper is behind (its last 64 reads of the journal each
+     * filled a whole batch of 1,024 records, so the backlog exceeds 65,536 records): catching up on a backlog, fewer commits (each stalls sending) ship faster, and the backlog
+     * dominates the lag anyway. Never below {@link #maxTransactionNanos()}.
+     *
+     * @return nanoseconds.
+     */
+    public long maxCatchUpTransactionNanos()
+    {
+        return maxCatchUpTransactionNanos;
+    }
+
+    /**
      * Most records in one transaction.
      *
      * @return the count.
@@ -258,7 +275,8 @@ public final class ShipperConfig
             topic + ", name=" + name + ", transactionalId=" + transactionalId + ", fromSequence=" + fromSequence +
             ", untilSequence=" + untilSequence + ", keyFunction=" + (keyFunction != null) +
             ", producerProperties=" + producerProperties + ", maxTransactionMillis=" +
-            TimeUnit.NANOSECONDS.toMillis(maxTransactionNanos) + ", maxTransactionRecords=" +
+            TimeUnit.NANOSECONDS.toMillis(maxTransactionNanos) + ", maxCatchUpTransactionMillis=" +
+            TimeUnit.NANOSECONDS.toMillis(maxCatchUpTransactionNanos) + ", maxTransactionRecords=" +
             maxTransactionRecords + "}";
     }
 
@@ -277,6 +295,7 @@ public final class ShipperConfig
         private RecordKeyFunction keyFunction;
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
         private long maxTransactionNanos = DEFAULT_MAX_TRANSACTION_NANOS;
+        private long maxCatchUpTransactionNanos = DEFAULT_MAX_CATCH_UP_TRANSACTION_NANOS;
         private int maxTransactionRecords = DEFAULT_MAX_TRANSACTION_RECORDS;
         private long positionIntervalNanos = DEFAULT_POSITION_INTERVAL_NANOS;
         private long retryBackoffNanos = DEFAULT_RETRY_BACKOFF_NANOS;
@@ -410,6 +429,20 @@ public final class ShipperConfig
         public Builder maxTransactionTime(final long time, final TimeUnit unit)
         {
             maxTransactionNanos = positive(unit.toNanos(time), "maxTransactionTime");
+            return this;
+        }
+
+        /**
+         * Sets the longest time a transaction stays open while the shipper catches up on a backlog (default 1 s;
+         * never below {@link #maxTransactionTime}).
+         *
+         * @param time the time, positive.
+         * @param unit its unit.
+         * @return this builder.
+         */
+        public Builder maxCatchUpTransactionTime(final long time, final TimeUnit unit)
+        {
+            maxCatchUpTransactionNanos = positive(unit.toNanos(time), "maxCatchUpTransactionTime");
             return this;
         }
 

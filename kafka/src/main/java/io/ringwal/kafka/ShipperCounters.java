@@ -19,6 +19,7 @@ public final class ShipperCounters
     volatile long transactionsAborted;
     volatile long failures;
     volatile long positionWrites;
+    volatile long commitNanos;
     volatile String lastFailure;
 
     ShipperCounters()
@@ -134,6 +135,17 @@ public final class ShipperCounters
     }
 
     /**
+     * Time spent committing transactions (the producer's flush of what was sent, then the commit round trip
+     * with the transaction coordinator); the shipper reads and sends nothing meanwhile.
+     *
+     * @return nanoseconds.
+     */
+    public long commitNanos()
+    {
+        return commitNanos;
+    }
+
+    /**
      * Position file writes.
      *
      * @return the count.
@@ -149,6 +161,7 @@ public final class ShipperCounters
         return "ShipperCounters{nextSequence=" + nextSequence + ", recordsShipped=" + recordsShipped() +
             ", bytesShipped=" + bytesShipped + ", lagRecords=" + lagRecords() + ", lagBytes=" + lagBytes() +
             ", transactionsCommitted=" + transactionsCommitted + ", transactionsAborted=" + transactionsAborted +
-            ", failures=" + failures + ", positionWrites=" + positionWrites + "}";
+            ", failures=" + failures + ", positionWrites=" + positionWrites + ", commitMillis=" +
+            commitNanos / 1_000_000 + "}";
     }
 }

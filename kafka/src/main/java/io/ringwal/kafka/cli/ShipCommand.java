@@ -112,7 +112,12 @@ public final class ShipCommand implements Callable<Integer>
             "${DEFAULT-VALUE}). A transaction is also committed whenever the journal has nothing new.")
     private long maxTransactionMillis;
 
-    @Option(names = "--max-transaction-records", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--max-catch-up-transaction-ms", paramLabel = "MS", defaultValue = "1000",
+        description = "Longest time a transaction stays open while the shipper catches up on a backlog " +
+            "(default: ${DEFAULT-VALUE}): fewer commits, each of which stalls sending.")
+    private long maxCatchUpTransactionMillis;
+
+    @Option(names = "--max-transaction-records", paramLabel = "N", defaultValue = "1000000",
         description = "Most records in one transaction (default: ${DEFAULT-VALUE}).")
     private int maxTransactionRecords;
 
@@ -261,15 +266,16 @@ public final class ShipCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(cmd, "--until=" + until + " must be positive and above --from");
         }
-        if (maxTransactionMillis < 1 || maxTransactionRecords < 1 || progressSeconds < 0 || connectTimeoutSeconds < 1)
+        if (maxTransactionMillis < 1 || maxCatchUpTransactionMillis < 1 || maxTransactionRecords < 1 || progressSeconds < 0 || connectTimeoutSeconds < 1)
         {
-            throw new CommandLine.ParameterException(cmd, "--max-transaction-ms, --max-transaction-records and " +
+            throw new CommandLine.ParameterException(cmd, "--max-transaction-ms, --max-catch-up-transaction-ms, --max-transaction-records and " +
                 "--connect-timeout must be positive, --progress-interval not negative");
         }
         try
         {
             final ShipperConfig.Builder builder = ShipperConfig.builder(dir, bootstrapServers, topic)
                 .maxTransactionTime(maxTransactionMillis, TimeUnit.MILLISECONDS)
+                .maxCatchUpTransactionTime(maxCatchUpTransactionMillis, TimeUnit.MILLISECONDS)
                 .maxTransactionRecords(maxTransactionRecords)
                 .producerProperties(producerProperties);
             if (from != null)

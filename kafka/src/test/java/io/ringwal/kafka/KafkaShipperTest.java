@@ -31,7 +31,7 @@ class KafkaShipperTest
     static void startBroker()
     {
         broker = KafkaBroker.shared();
-        System.out.println("kafka broker answered " + broker.lastStartMillis() + " ms after its JVM was started");
+        System.out.println("kafka broker: its last start took " + broker.lastStartMillis() + " ms until it answered");
     }
 
     @Test

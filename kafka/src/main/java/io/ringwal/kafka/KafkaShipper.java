@@ -433,9 +433,19 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
         lastPositionNanos = nowNanos;
         if (committedNext >= 0 && committedNext != positionWritten)
         {
-            ShippedPosition.write(config.directory(), config.name(), committedNext, System.currentTimeMillis());
-            positionWritten = committedNext;
-            counters.positionWrites++;
+            try
+            {
+                ShippedPosition.write(config.directory(), config.name(), committedNext, System.currentTimeMillis());
+                positionWritten = committedNext;
+                counters.positionWrites++;
+            }
+            catch (final java.io.UncheckedIOException ex)
+            {
+                // an old position only makes retention keep more; shipping goes on and the write is tried again
+                counters.lastFailure = ex.getMessage();
+                LOG.log(Level.WARNING, "shipper " + config.name() + ": " + ex.getMessage() + "; shipping goes on, " +
+                    "retention keeps the segments from the position last written");
+            }
         }
     }
 

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
  * once per journal sequence, following it as it is written, until Ctrl-C or {@code --until}. Prints progress
  * (records/s, lag in records and bytes) to stderr.
  *
- * <p>Exit codes: 0 stopped by {@code --until} or a signal (after committing what was sent); 1 the broker could not
+ * <p>Exit codes: 0 stopped by {@code --until}; 130 (SIGINT, Ctrl-C) or 143 (SIGTERM) stopped by a signal, after
+ * committing what was sent and printing the summary; 1 the broker could not
  * be reached at start, the topic is missing, another shipper took over, or the journal is damaged; 2 bad
  * arguments.
  */
@@ -55,7 +56,8 @@ import picocli.CommandLine.Parameters;
         "      -X compression.type=lz4 -X linger.ms=20",
         "  ./ringwal ship DIR --bootstrap-servers 127.0.0.1:9092 --topic t --from 1000 --until 2000",
         "",
-        "Exit codes: 0 stopped by --until or Ctrl-C (what was sent is committed first),",
+        "Exit codes: 0 stopped by --until, 130 Ctrl-C (SIGINT) / 143 SIGTERM (what was",
+        "sent is committed and the summary printed first),",
         "1 broker unreachable at start, topic missing, another shipper with the same",
         "transactional id took over, journal damaged or already deleted where shipping",
         "must resume, 2 bad arguments."
@@ -332,7 +334,12 @@ public final class ShipCommand implements Callable<Integer>
         }
         catch (final ExecutionException ex)
         {
-            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
+            if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)
+            {
+                err.println("ringwal ship: cannot reach Kafka at " + bootstrapServers + " within " +
+                    connectTimeoutSeconds + " s (is the broker running and --bootstrap-servers right?)");
+            }
+            else if (ex.getCause() instanceof UnknownTopicOrPartitionException)
             {
                 err.println("ringwal ship: topic " + topic + " does not exist on " + bootstrapServers +
                     " (create it first, e.g. kafka-topics.sh --create --topic " + topic + " --partitions 1)");

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,7 @@ import io.ringwal.kafka.ShippedPosition;
 import io.ringwal.kafka.testing.JournalLoad;
 import io.ringwal.kafka.testing.KafkaBroker;
 import io.ringwal.kafka.testing.TopicVerifier;
+import io.ringwal.testing.ChildJvm;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +53,29 @@ class ShipCommandTest
         try (TopicVerifier verifier = new TopicVerifier(broker.bootstrapServers(), "command", dir, 0))
         {
             verifier.verifyUpTo(500, java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void shouldCommitWhatItSentAndPrintTheSummaryWhenStoppedBySigterm() throws Exception
+    {
+        final KafkaBroker broker = KafkaBroker.shared();
+        broker.createTopic("sigterm", 1);
+        writeJournal(2_000);
+        try (ChildJvm shipper = ChildJvm.start(ShipCommand.class, List.of(), dir.toString(),
+            "--bootstrap-servers", broker.bootstrapServers(), "--topic", "sigterm", "--progress-interval", "0"))
+        {
+            shipper.awaitLine("ringwal ship: shipping from sequence 0", 60, TimeUnit.SECONDS);
+            Thread.sleep(1_000);
+            // SIGTERM through the handle: Process.destroy() would also close our end of the child's output
+            shipper.process().toHandle().destroy();
+            assertThat(shipper.awaitExit(60, TimeUnit.SECONDS)).isEqualTo(143);
+            assertThat(shipper.output()).contains("2000 records").contains("stopped: signal");
+        }
+        assertThat(ShippedPosition.read(ShippedPosition.file(dir, "sigterm")).nextSequence()).isEqualTo(2_000);
+        try (TopicVerifier verifier = new TopicVerifier(broker.bootstrapServers(), "sigterm", dir, 0))
+        {
+            verifier.verifyUpTo(2_000, java.time.Duration.ofSeconds(30));
         }
     }
 

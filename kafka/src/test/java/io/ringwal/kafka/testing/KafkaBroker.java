@@ -65,7 +65,11 @@ public final class KafkaBroker implements AutoCloseable
                 throw new UncheckedIOException(ex);
             }
             final KafkaBroker broker = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            {
+                broker.close();
+                org.agrona.IoUtil.delete(broker.dir.toFile(), true);
+            }, "kafka-broker-stop"));
         }
         return shared;
     }

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Header;
@@ -170,11 +171,10 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
             {
                 throw ex;
             }
-            catch (final ProducerFencedException | UnsupportedVersionException | AuthorizationException ex)
+            catch (final UnsupportedVersionException | AuthorizationException ex)
             {
                 throw new ShipperException("cannot ship with transactional id " + config.transactionalId() +
-                    ": " + ex.getMessage() + (ex instanceof ProducerFencedException ?
-                    " (another shipper with the same transactional id took over)" : ""), ex);
+                    ": " + ex.getMessage(), ex);
             }
             catch (final JournalCorruptedException ex)
             {
@@ -182,6 +182,13 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
             }
             catch (final KafkaException | IllegalStateException ex)
             {
+                final Throwable fenced = fencing(ex);
+                if (fenced != null)
+                {
+                    // retrying would fence the other shipper in turn, and the two would take turns for ever
+                    throw new ShipperException("fenced with transactional id " + config.transactionalId() + ": " +
+                        fenced.getMessage() + " (another shipper with the same transactional id took over)", ex);
+                }
                 onFailure(ex);
             }
         }
@@ -391,6 +398,23 @@ public final class KafkaShipper implements Runnable, AutoCloseable, RecordHandle
             }
         }
         producer.abortTransaction();
+    }
+
+    /**
+     * The fencing error in a failure's causes: a newer producer with this transactional id exists. A shipper's
+     * own producers never fence each other (each failure closes the producer before the next is made, and a
+     * transaction lasts far less than {@code transaction.timeout.ms}), so it means another shipper.
+     */
+    private static Throwable fencing(final Throwable failure)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause())
+        {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException)
+            {
+                return t;
+            }
+        }
+        return null;
     }
 
     private void onFailure(final RuntimeException ex)

@@ -128,6 +128,34 @@ class KafkaShipperTest
     }
 
     @Test
+    void shouldStopTheFirstShipperWhenASecondTakesOverItsTransactionalIdAndStillShipEachRecordOnce() throws Exception
+    {
+        final String topic = "takeover";
+        broker.createTopic(topic, 1);
+        final JournalLoad load = JournalLoad.start(dir, 2, 15_000, 3_000, 100);
+        final Running first = Running.start(config(topic).build());
+        first.awaitShipped(2_000);
+        final Running second = Running.start(config(topic).build());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (first.thread.isAlive())
+        {
+            assertThat(System.nanoTime()).as("the first shipper stops").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(first.failure.get())
+            .isInstanceOf(ShipperException.class)
+            .hasMessageContaining("another shipper with the same transactional id took over");
+        first.shipper.close();
+        final long total = load.finish();
+        second.awaitShipped(total);
+        second.stop();
+        try (TopicVerifier verifier = new TopicVerifier(broker.bootstrapServers(), topic, dir, 0))
+        {
+            verifier.verifyUpTo(total, Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
     void shouldFailNamingTheTopicWhenItDoesNotExist() throws Exception
     {
         try (JournalLoad load = JournalLoad.start(dir, 1, 10, 0, 0))

@@ -133,7 +133,8 @@ class KafkaShipperTest
     {
         final String topic = "takeover";
         broker.createTopic(topic, 1);
-        final JournalLoad load = JournalLoad.start(dir, 2, 15_000, 3_000, 100);
+        // the first shipper learns of the takeover at its next send: records keep coming for ~13 s
+        final JournalLoad load = JournalLoad.start(dir, 2, 40_000, 3_000, 100);
         final Running first = Running.start(config(topic).build());
         first.awaitShipped(2_000);
         final Running second = Running.start(config(topic).build());

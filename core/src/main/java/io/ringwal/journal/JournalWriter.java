@@ -142,12 +142,20 @@ public final class JournalWriter implements AutoCloseable
             final AdaptivePreallocation adaptive = config.preallocationMode() == PreallocationMode.ADAPTIVE ?
                 new AdaptivePreallocation(config.forcePolicy().kind() == ForcePolicy.Kind.EVERY_BATCH ?
                     0 : config.segmentSize()) : null;
+            // -1 until the writer has an active segment: a new journal has nothing to retire before that
             final java.util.concurrent.atomic.AtomicLong retentionBase =
-                new java.util.concurrent.atomic.AtomicLong(recovered.lastSegmentBase < 0 ? 0 : recovered.lastSegmentBase);
+                new java.util.concurrent.atomic.AtomicLong(recovered.lastSegment != null ? recovered.lastSegmentBase : -1);
             final RetentionPolicy retention = config.retention();
             final int maxFree = config.preparedSegments() + 1;
-            final Runnable housekeeping = retention.keepsAll() ? null : () -> JournalRetention.apply(dir, retention,
-                retentionBase.get(), config.recycleSegments(), maxFree, config.epochMillisClock().getAsLong());
+            final Runnable housekeeping = retention.keepsAll() ? null : () ->
+            {
+                final long activeBase = retentionBase.get();
+                if (activeBase >= 0)
+                {
+                    JournalRetention.apply(dir, retention, activeBase, config.recycleSegments(), maxFree,
+                        config.epochMillisClock().getAsLong());
+                }
+            };
             allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
                 config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
                 "ringwal-allocator-" + dir.getFileName());

@@ -213,6 +213,20 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             "instead of every MiB in the background (less interference with publishers, longer rotations).")
     private boolean noBackgroundWriteBack;
 
+    @Option(names = "--retain", paramLabel = "SIZE", converter = Converters.ByteSize.class,
+        description = "Retention: keep at most this many bytes of segments (e.g. 256MiB); older segments are " +
+            "retired on the allocator thread and, unless --no-recycle, reused as new segments without a " +
+            "zero-fill. Default: keep everything. The read-back then checks the records retained.")
+    private Integer retain;
+
+    @Option(names = "--no-recycle", description = "With --retain, delete retired segments instead of reusing them.")
+    private boolean noRecycle;
+
+    @Option(names = "--no-pipelined-force",
+        description = "Force on the writer thread at the end of each batch and wait, instead of on a force thread " +
+            "of its own while the writer goes on appending (the pipeline's default).")
+    private boolean noPipelinedForce;
+
     @Option(names = "--keep", description = "Keep the default journal directory after the run.")
     private boolean keep;
 
@@ -358,7 +372,12 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
                 .segmentSize(segmentSize)
                 .forcePolicy(forcePolicy)
                 .forceObserver(forceTimes)
-                .backgroundWriteBack(!noBackgroundWriteBack);
+                .backgroundWriteBack(!noBackgroundWriteBack)
+                .recycleSegments(!noRecycle);
+            if (retain != null)
+            {
+                builder.retention(io.ringwal.journal.RetentionPolicy.maxBytes(retain));
+            }
             if (preallocation != null)
             {
                 builder.preallocationMode(preallocation);
@@ -393,6 +412,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .maxRecordSize(Math.max(sizes.max(), 8))
             .maxBatchSize(batchSize)
             .framing(framing)
+            .pipelinedForce(!noPipelinedForce)
             .durabilityListener(durableLog);
         final WaitStrategy strategy = waitStrategy(waitStrategy);
         if (strategy != null)

@@ -82,7 +82,9 @@ public final class ReadBackVerifier implements RecordHandler
             return new VerifyResult(false, report.records(), 0, System.nanoTime() - start,
                 "JournalVerifier found a torn tail after a clean close: " + report.tornTail());
         }
-        if (count > 0 && (report.lastSequence() != firstSequence + count - 1 || report.firstSequence() > firstSequence))
+        // with retention the oldest segments may be gone: check what is retained, from the first record left
+        final long from = Math.max(firstSequence, report.firstSequence());
+        if (count > 0 && (report.lastSequence() != firstSequence + count - 1 || from > firstSequence + count))
         {
             return new VerifyResult(false, report.records(), 0, System.nanoTime() - start,
                 "JournalVerifier found sequences " + report.firstSequence() + ".." + report.lastSequence() +
@@ -91,14 +93,16 @@ public final class ReadBackVerifier implements RecordHandler
         final String verifierSummary = "JournalVerifier: intact, " + report.segments() + " segment" +
             (report.segments() == 1 ? "" : "s") + ", " + report.records() + " records, no torn tail; ";
 
-        this.expected = firstSequence;
+        this.expected = from;
+        this.retiredPrefix = from > firstSequence;
+        this.started = new boolean[perProducer.length];
         this.records = 0;
         this.bytes = 0;
         this.minLength = minLength;
         this.maxLength = maxLength;
         this.nextCounter = new long[perProducer.length];
         this.problem = null;
-        try (JournalReader reader = JournalReader.open(directory, firstSequence))
+        try (JournalReader reader = JournalReader.open(directory, from))
         {
             while (problem == null && reader.poll(this, POLL_LIMIT) > 0)
             {
@@ -115,10 +119,10 @@ public final class ReadBackVerifier implements RecordHandler
         {
             return new VerifyResult(false, records, bytes, nanos, problem);
         }
-        if (records != count)
+        if (records != firstSequence + count - from)
         {
             return new VerifyResult(false, records, bytes, nanos, "read back " + records + " records, expected " +
-                count + " (sequences " + firstSequence + ".." + (firstSequence + count - 1) + ")");
+                (firstSequence + count - from) + " (sequences " + from + ".." + (firstSequence + count - 1) + ")");
         }
         for (int p = 0; p < perProducer.length; p++)
         {
@@ -129,10 +133,14 @@ public final class ReadBackVerifier implements RecordHandler
             }
         }
         return new VerifyResult(true, records, bytes, nanos, verifierSummary + "read-back: " + records +
-            " records, sequences " + firstSequence + ".." + (firstSequence + count - 1) + " contiguous, every " +
+            " records, sequences " + from + ".." + (firstSequence + count - 1) + " contiguous" +
+            (retiredPrefix ? " (" + (from - firstSequence) + " older ones retired by retention)" : "") + ", every " +
             "CRC32C checked, each of " + perProducer.length + " producer" + (perProducer.length == 1 ? "" : "s") +
             " in order");
     }
+
+    private boolean retiredPrefix;
+    private boolean[] started;
 
     @Override
     public void onRecord(final long sequence, final DirectBuffer buffer, final int offset, final int length)
@@ -159,6 +167,12 @@ public final class ReadBackVerifier implements RecordHandler
             problem = "record " + sequence + " carries stamp 0x" + Long.toHexString(stamp) + " of producer " +
                 producer + ", but only " + nextCounter.length + " ran";
             return;
+        }
+        if (retiredPrefix && !started[producer])
+        {
+            // the producer's earlier records were in retired segments
+            started[producer] = true;
+            nextCounter[producer] = counter;
         }
         if (counter != nextCounter[producer])
         {

@@ -73,6 +73,8 @@ public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
             out.println("other files " + report.otherFiles() + " (ignored)");
         }
         final VerifyReport.TornTail torn = report.tornTail();
+        out.println("closed      " + (report.closedCleanly() ? "cleanly (ends with a close marker)" :
+            "not cleanly: a writer has it open, it crashed, or its last segment is full"));
         out.println("torn tail   " + (torn == null ? "none" : torn.file() + " at byte offset " + torn.offset() +
             " (" + torn.bytes() + " bytes): " + torn.what() + "; recovery cuts it on the next open"));
         final SegmentChain.Damage damage = report.damage();

@@ -39,8 +39,10 @@ import io.ringwal.journal.JournalWriter;
  * published slot, in ring order, never skipping one, so a record's journal sequence is its ring sequence plus a
  * fixed offset (the journal's next sequence at {@link #start()}); the writer checks this for every record and
  * fails the pipeline if it ever breaks. A record that is refused (too large, pipeline closed or failed) is
- * refused before a slot is claimed. A {@link RecordTranslator} that throws after its slot was claimed leaves an
- * empty (zero-length) record under that sequence, since the slot must still be published.
+ * refused before a slot is claimed. A {@link RecordTranslator} that throws after its slot was claimed leaves no
+ * record under that sequence: the slot must still be published, and the writer consumes its sequence with a
+ * skipped-sequence frame ({@link JournalWriter#skip()}) that readers and replay pass over, so it cannot be taken
+ * for a real empty record.
  *
  * <h2>Durability</h2>
  * {@link #durableSequence()} is the highest journal sequence known to be forced to the storage device; it
@@ -288,7 +290,8 @@ public final class JournalPipeline implements AutoCloseable
     /**
      * Publishes a record that {@code translator} writes straight into the claimed slot, waiting while the ring is
      * full. If the translator throws, or returns a length outside {@code [0, maxRecordSize]}, the slot is still
-     * published, as an empty record, so that sequences stay contiguous, and the exception propagates.
+     * published, so that sequences stay contiguous, but the writer journals a skipped-sequence frame for it (no
+     * record: readers deliver nothing for that sequence), and the exception propagates.
      *
      * @param translator writes the record.
      * @param arg        passed to the translator.
@@ -405,7 +408,8 @@ public final class JournalPipeline implements AutoCloseable
             if (length < 0 || length > maxRecordSize)
             {
                 error = new IllegalArgumentException("translator " + translator + " returned length " + length +
-                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; an empty record was published instead");
+                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
+                    "without a record");
                 length = 0;
             }
         }
@@ -415,6 +419,7 @@ public final class JournalPipeline implements AutoCloseable
             length = 0;
         }
         slot.length = length;
+        slot.skipped = error != null;
         final long sequence = commit(slot, ringSequence);
         if (error != null)
         {

@@ -86,8 +86,17 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private void write(final RecordSlot slot, final long ringSequence)
     {
         final long expected = ringSequence + sequenceOffset;
-        final long sequence = producerFraming ? journal.appendFrame(slot.frame, 0) :
-            journal.append(slot.payload, 0, slot.length);
+        final long sequence;
+        if (slot.skipped)
+        {
+            slot.skipped = false; // the writer owns the slot until its sequence passes the gate
+            sequence = journal.skip();
+        }
+        else
+        {
+            sequence = producerFraming ? journal.appendFrame(slot.frame, 0) :
+                journal.append(slot.payload, 0, slot.length);
+        }
         if (sequence != expected)
         {
             throw new IllegalStateException("ring sequence " + ringSequence + " was appended as journal sequence " +

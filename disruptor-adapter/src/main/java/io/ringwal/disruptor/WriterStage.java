@@ -33,6 +33,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private long bytes;
     private long batches;
     private long lastDurable;
+    private long lastWritten;
     private boolean failed;
 
     WriterStage(
@@ -49,6 +50,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         this.producerFraming = framing == Framing.PRODUCER;
         this.counters = pipeline.countersForWriter();
         this.lastDurable = journal.durableSequence();
+        this.lastWritten = sequenceOffset - 1;
         publishJournalCounters(); // what opening the journal did (the first segment) counts before the first batch
     }
 
@@ -111,6 +113,12 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     {
         counters.writerBatch(records, bytes, batches);
         publishJournalCounters();
+        final long written = nextRingSequence + sequenceOffset - 1;
+        if (written > lastWritten)
+        {
+            lastWritten = written;
+            pipeline.writtenAdvanced(written);
+        }
         final long durable = journal.durableSequence();
         if (durable > lastDurable)
         {

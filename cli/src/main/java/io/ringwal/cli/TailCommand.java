@@ -40,8 +40,9 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal tail /var/lib/app/journal --from 0        everything, then follow",
         "  ./ringwal tail /var/lib/app/journal --format json --limit 100",
         "",
-        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT; the summary is printed " +
-            "first), 1 a damaged record was reached or a read failed, 2 bad arguments: DIR missing, not a " +
+        "Exit codes: 0 stopped by --limit or an interrupt, 130 stopped by Ctrl-C (SIGINT) and 143 by SIGTERM " +
+            "(the summary is printed first), 1 a damaged record was reached or a read failed, 2 bad arguments: " +
+            "DIR missing, not a " +
             "directory or without segment files, or --from below the first record kept."
     })
 public final class TailCommand implements Callable<Integer>, RecordHandler, RingwalSubcommand

@@ -1,8 +1,12 @@
 package io.ringwal.journal;
 
 /**
- * Counters of a {@link JournalWriter}: updated with plain stores by the writer thread, readable (possibly
- * slightly stale) from any thread.
+ * Counters of a {@link JournalWriter}, readable from any thread. The writer's own counts (records, bytes,
+ * batches, forces, rotations) are updated with plain stores by the writer thread and may be slightly stale when
+ * read from another thread. The allocator's counts (allocator waits, prepared segments) are refreshed by every
+ * {@link JournalWriter#counters()} call, from whichever thread makes it; they are volatile, so concurrent calls
+ * never tear a value and every reader sees the latest refresh (which may be a moment older than another
+ * thread's).
  */
 public final class JournalCounters
 {
@@ -14,11 +18,11 @@ public final class JournalCounters
     long forcedBytes;
     long rotations;
     long rotationNanos;
-    long allocatorWaits;
-    long allocatorWaitNanos;
-    long segmentsDirect;
-    long segmentsBufferedPages;
-    long segmentsRecycled;
+    volatile long allocatorWaits;
+    volatile long allocatorWaitNanos;
+    volatile long segmentsDirect;
+    volatile long segmentsBufferedPages;
+    volatile long segmentsRecycled;
 
     JournalCounters()
     {

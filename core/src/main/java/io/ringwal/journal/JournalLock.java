@@ -8,9 +8,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 import io.ringwal.format.SegmentFileNames;
 
@@ -22,13 +25,19 @@ import io.ringwal.format.SegmentFileNames;
  */
 final class JournalLock implements AutoCloseable
 {
+    private static final int ATTEMPTS = 100;
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path lockFile;
+    private final boolean created;
 
-    private JournalLock(final FileChannel channel, final FileLock lock)
+    private JournalLock(final FileChannel channel, final FileLock lock, final Path lockFile, final boolean created)
     {
         this.channel = channel;
         this.lock = lock;
+        this.lockFile = lockFile;
+        this.created = created;
     }
 
     /**
@@ -44,10 +53,56 @@ final class JournalLock implements AutoCloseable
         prepareDirectory(dir);
         refuseForeignDirectory(dir);
         final Path lockFile = dir.resolve(SegmentFileNames.LOCK_FILE_NAME);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
+        {
+            final JournalLock held = tryAcquire(dir, lockFile);
+            if (held != null)
+            {
+                return held;
+            }
+        }
+        throw new JournalException("cannot lock journal " + dir + ": " + lockFile + " was replaced " + ATTEMPTS +
+            " times while this writer locked it (other writers keep opening and closing the journal)");
+    }
+
+    /**
+     * One attempt: creates the lock file, or opens the existing one, and locks it. A lock file that this writer
+     * did not create may be deleted by the writer that created it, while that writer still holds the lock, when
+     * it closes; a lock then taken on the deleted file would exclude nobody. So the file's identity (device and
+     * inode, from a stat of the path, which opens no second descriptor: closing one would drop this process's
+     * lock) is compared before the open and after the lock, and the attempt is repeated if the path now names
+     * another file or none.
+     *
+     * @return the lock, or null to try again.
+     */
+    private static JournalLock tryAcquire(final Path dir, final Path lockFile)
+    {
         FileChannel channel = null;
+        boolean created = false;
         try
         {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            Object identity = null;
+            try
+            {
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                created = true;
+            }
+            catch (final FileAlreadyExistsException exists)
+            {
+                identity = identity(lockFile);
+                if (identity == null)
+                {
+                    return null; // deleted meanwhile
+                }
+                try
+                {
+                    channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                }
+                catch (final NoSuchFileException deletedMeanwhile)
+                {
+                    return null;
+                }
+            }
             final FileLock lock;
             try
             {
@@ -62,20 +117,57 @@ final class JournalLock implements AutoCloseable
                 throw new JournalLockedException("journal " + dir + " is locked by a writer in another process " +
                     "(" + lockFile + ")");
             }
+            if (!created && !identity.equals(identity(lockFile)))
+            {
+                lock.release();
+                closeQuietly(channel);
+                return null;
+            }
             final byte[] owner = ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(owner), 0);
-            return new JournalLock(channel, lock);
+            return new JournalLock(channel, lock, lockFile, created);
         }
         catch (final IOException ex)
         {
+            deleteIfCreated(lockFile, created);
             closeQuietly(channel);
             throw new JournalException("cannot lock journal " + dir + " (" + lockFile + "): " + ex, ex);
         }
         catch (final RuntimeException ex)
         {
+            deleteIfCreated(lockFile, created);
             closeQuietly(channel);
             throw ex;
+        }
+    }
+
+    private static Object identity(final Path file) throws IOException
+    {
+        try
+        {
+            final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            final Object key = attributes.fileKey();
+            return key != null ? key : attributes.creationTime();
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return null;
+        }
+    }
+
+    private static void deleteIfCreated(final Path lockFile, final boolean created)
+    {
+        if (created)
+        {
+            try
+            {
+                Files.deleteIfExists(lockFile);
+            }
+            catch (final IOException ignore)
+            {
+                // an empty lock file left behind is harmless
+            }
         }
     }
 
@@ -156,11 +248,15 @@ final class JournalLock implements AutoCloseable
     }
 
     /**
-     * Releases the lock and closes the lock file (which stays, empty of meaning, for the next writer).
+     * Releases the lock and closes the lock file. A lock file this writer created is deleted first, while the
+     * lock is still held, so that neither a refused open nor a clean close leaves a new one behind (a writer that
+     * opened the file meanwhile finds, once it holds the lock, that the path no longer names that file, and tries
+     * again); a lock file that was there before (left by a crashed writer) stays.
      */
     @Override
     public void close()
     {
+        deleteIfCreated(lockFile, created);
         try
         {
             lock.release();

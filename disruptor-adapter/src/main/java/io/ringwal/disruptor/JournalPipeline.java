@@ -39,8 +39,10 @@ import io.ringwal.journal.JournalWriter;
  * published slot, in ring order, never skipping one, so a record's journal sequence is its ring sequence plus a
  * fixed offset (the journal's next sequence at {@link #start()}); the writer checks this for every record and
  * fails the pipeline if it ever breaks. A record that is refused (too large, pipeline closed or failed) is
- * refused before a slot is claimed. A {@link RecordTranslator} that throws after its slot was claimed leaves an
- * empty (zero-length) record under that sequence, since the slot must still be published.
+ * refused before a slot is claimed. A {@link RecordTranslator} that throws after its slot was claimed leaves no
+ * record under that sequence: the slot must still be published, and the writer consumes its sequence with a
+ * skipped-sequence frame ({@link JournalWriter#skip()}) that readers and replay pass over, so it cannot be taken
+ * for a real empty record.
  *
  * <h2>Durability</h2>
  * {@link #durableSequence()} is the highest journal sequence known to be forced to the storage device; it
@@ -48,6 +50,23 @@ import io.ringwal.journal.JournalWriter;
  * Under {@link ForcePolicy#never()} nothing is forced except at segment rotation and at close, so "durable"
  * keeps its meaning (forced) and advances only then; a record that has been written
  * ({@link #writtenSequence()}) is in the page cache and survives a crash of this process, not of the machine.
+ *
+ * <h2>Written notification</h2>
+ * {@link #awaitWritten(long)} and a {@link WrittenListener} (builder) report the written watermark, the one to
+ * wait for under {@link ForcePolicy#never()}; the writer wakes written-waiters once per batch, apart from the
+ * durable waiters.
+ *
+ * <h2>JVM exit</h2>
+ * The writer thread is a daemon (a pipeline that is never closed must not keep the JVM alive), so {@link #start()}
+ * registers a JVM shutdown hook: when the JVM exits normally without {@link #close()} ({@code main} returned,
+ * {@code System.exit}, SIGTERM, SIGINT), the hook stops accepting, lets the writer drain everything published,
+ * force it and close the journal, and waits for that at most
+ * {@link JournalPipelineBuilder#shutdownDrainTimeout(long, TimeUnit)} (default 10 s; zero: no hook). A record
+ * whose {@code publish} returned before the exit began is then journaled and durable. {@link #close()} removes the
+ * hook. What an exit still loses: under {@code kill -9} (or a JVM crash, or {@code Runtime.halt}) no hook runs,
+ * and the records still in the ring, published but not yet written, are lost (written ones survive in the page
+ * cache, forced ones a power loss too); a publish racing with the exit may be refused with
+ * {@link JournalClosedException}; a drain longer than the bound is cut off by the JVM's exit (logged at ERROR).
  *
  * <h2>Idle forcing</h2>
  * A bounded force policy must force even when no batch comes. The writer does so from the Disruptor's
@@ -108,6 +127,10 @@ public final class JournalPipeline implements AutoCloseable
     private final RingBuffer<RecordSlot> ringBuffer;
     private final PipelineCounters counters = new PipelineCounters();
     private final DurableWaiters waiters;
+    private final DurableWaiters writtenWaiters;
+    private final WrittenListener writtenListener;
+    private final long shutdownDrainNanos;
+    private Thread shutdownHook;
     private final CountDownLatch writerStopped = new CountDownLatch(1);
 
     private BatchEventProcessor<RecordSlot> processor;
@@ -134,8 +157,13 @@ public final class JournalPipeline implements AutoCloseable
         final ThreadFactory threadFactory,
         final DurabilityListener listener,
         final int maxParkedWaiters,
-        final Framing framing)
+        final Framing framing,
+        final WrittenListener writtenListener,
+        final long shutdownDrainNanos)
     {
+        this.writtenListener = writtenListener;
+        this.shutdownDrainNanos = shutdownDrainNanos;
+        this.writtenWaiters = new DurableWaiters(maxParkedWaiters);
         this.directory = directory;
         this.config = config;
         this.maxRecordSize = maxRecordSize;
@@ -212,7 +240,72 @@ public final class JournalPipeline implements AutoCloseable
             throw ex;
         }
         writerThread.start();
+        registerShutdownHook();
         return this;
+    }
+
+    private void registerShutdownHook()
+    {
+        if (shutdownDrainNanos <= 0)
+        {
+            return;
+        }
+        final Thread hook = new Thread(this::closeAtExit, "ringwal-shutdown-" + directory.getFileName());
+        try
+        {
+            Runtime.getRuntime().addShutdownHook(hook);
+            shutdownHook = hook;
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            LOG.log(System.Logger.Level.WARNING, "journal pipeline " + directory + " started while the JVM shuts " +
+                "down: no shutdown hook, close it yourself");
+        }
+    }
+
+    /**
+     * The shutdown hook: the JVM is exiting without {@link #close()}. Stops accepting, lets the writer drain the
+     * ring, force and close the journal, and waits for that at most the configured bound.
+     */
+    private void closeAtExit()
+    {
+        requestClose();
+        try
+        {
+            if (writerStopped.await(shutdownDrainNanos, TimeUnit.NANOSECONDS))
+            {
+                STATE.setVolatile(this, CLOSED);
+                return;
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(System.Logger.Level.ERROR, "journal pipeline " + directory + " was not closed before the JVM exit " +
+            "and its writer did not finish draining within " + TimeUnit.NANOSECONDS.toMillis(shutdownDrainNanos) +
+            " ms: records after journal sequence " + writtenSequence() + " that were published may be lost");
+    }
+
+    private void removeShutdownHook()
+    {
+        final Thread hook;
+        synchronized (this)
+        {
+            hook = shutdownHook;
+            shutdownHook = null;
+        }
+        if (hook != null && hook != Thread.currentThread())
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // the JVM is exiting: the hook runs (or ran) and finds the pipeline closed
+            }
+        }
     }
 
     /**
@@ -289,7 +382,8 @@ public final class JournalPipeline implements AutoCloseable
     /**
      * Publishes a record that {@code translator} writes straight into the claimed slot, waiting while the ring is
      * full. If the translator throws, or returns a length outside {@code [0, maxRecordSize]}, the slot is still
-     * published, as an empty record, so that sequences stay contiguous, and the exception propagates.
+     * published, so that sequences stay contiguous, but the writer journals a skipped-sequence frame for it (no
+     * record: readers deliver nothing for that sequence), and the exception propagates.
      *
      * @param translator writes the record.
      * @param arg        passed to the translator.
@@ -406,7 +500,8 @@ public final class JournalPipeline implements AutoCloseable
             if (length < 0 || length > maxRecordSize)
             {
                 error = new IllegalArgumentException("translator " + translator + " returned length " + length +
-                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; an empty record was published instead");
+                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
+                    "without a record");
                 length = 0;
             }
         }
@@ -416,6 +511,7 @@ public final class JournalPipeline implements AutoCloseable
             length = 0;
         }
         slot.length = length;
+        slot.skipped = error != null;
         final long sequence = commit(slot, ringSequence);
         if (error != null)
         {
@@ -562,7 +658,8 @@ public final class JournalPipeline implements AutoCloseable
 
     /**
      * The written watermark: every record up to this journal sequence is in the journal's mapped segment (visible
-     * to readers and safe from a crash of this process, not of the machine unless also durable); -1 if none.
+     * to readers and safe from a crash of this process, not of the machine unless also durable); -1 if none. Safe
+     * from any thread, never blocks; {@link #awaitWritten(long)} waits for it.
      *
      * @return the written sequence.
      */
@@ -604,26 +701,66 @@ public final class JournalPipeline implements AutoCloseable
         return await(sequence, Math.max(0, unit.toNanos(timeout)));
     }
 
+    /**
+     * Waits until the record with this journal sequence is written (in the mapped segment: visible to readers,
+     * safe from a crash of this process; see {@link #writtenSequence()}), the notification to use under
+     * {@link ForcePolicy#never()}. Spins briefly, then parks until the writer wakes it at the end of the batch;
+     * allocates nothing.
+     *
+     * @param sequence the journal sequence (as returned by publish).
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws JournalFailedException if the pipeline failed before the record was written.
+     * @throws JournalClosedException if the pipeline closed and the record was never written.
+     */
+    public void awaitWritten(final long sequence) throws InterruptedException
+    {
+        await(sequence, Long.MAX_VALUE, true);
+    }
+
+    /**
+     * Waits, at most for the timeout, until the record with this journal sequence is written.
+     *
+     * @param sequence the journal sequence (as returned by publish).
+     * @param timeout  the longest wait.
+     * @param unit     its unit.
+     * @return true if written, false if the timeout passed first.
+     * @throws InterruptedException   if interrupted while waiting.
+     * @throws JournalFailedException if the pipeline failed before the record was written.
+     * @throws JournalClosedException if the pipeline closed and the record was never written.
+     */
+    public boolean awaitWritten(final long sequence, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        return await(sequence, Math.max(0, unit.toNanos(timeout)), true);
+    }
+
     private boolean await(final long sequence, final long timeoutNanos) throws InterruptedException
     {
-        if (isDone(sequence))
+        return await(sequence, timeoutNanos, false);
+    }
+
+    private boolean await(final long sequence, final long timeoutNanos, final boolean written)
+        throws InterruptedException
+    {
+        if (isDone(sequence, written))
         {
             return true;
         }
         for (int i = 0; i < SPINS; i++)
         {
             Thread.onSpinWait();
-            if (isDone(sequence))
+            if (isDone(sequence, written))
             {
                 return true;
             }
         }
         final boolean timed = timeoutNanos != Long.MAX_VALUE;
         final long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-        final int slot = waiters.register(Thread.currentThread(), sequence);
+        final DurableWaiters parked = written ? writtenWaiters : waiters;
+        final int slot = parked.register(Thread.currentThread(), sequence);
         try
         {
-            while (!isDone(sequence))
+            while (!isDone(sequence, written))
             {
                 long park = slot >= 0 ? Long.MAX_VALUE : POLL_PARK_NANOS;
                 if (timed)
@@ -646,15 +783,41 @@ public final class JournalPipeline implements AutoCloseable
                 if (Thread.interrupted())
                 {
                     throw new InterruptedException("interrupted waiting for journal sequence " + sequence +
-                        " to be durable in " + directory);
+                        (written ? " to be written in " : " to be durable in ") + directory);
                 }
             }
             return true;
         }
         finally
         {
-            waiters.deregister(slot);
+            parked.deregister(slot);
         }
+    }
+
+    private boolean isDone(final long sequence, final boolean written)
+    {
+        return written ? isWritten(sequence) : isDone(sequence);
+    }
+
+    private boolean isWritten(final long sequence)
+    {
+        final long writtenUpTo = writtenSequence();
+        if (sequence <= writtenUpTo)
+        {
+            return true;
+        }
+        final Throwable failed = failure;
+        if (failed != null)
+        {
+            throw new JournalFailedException("journal pipeline " + directory + " failed before sequence " +
+                sequence + " was written (written up to " + writtenUpTo + "): " + failed.getMessage(), failed);
+        }
+        if ((int)STATE.getVolatile(this) == CLOSED && sequence > writtenSequence())
+        {
+            throw new JournalClosedException("journal pipeline " + directory + " is closed and sequence " +
+                sequence + " was never written (written up to " + writtenSequence() + ")");
+        }
+        return false;
     }
 
     private boolean isDone(final long sequence)
@@ -687,31 +850,9 @@ public final class JournalPipeline implements AutoCloseable
     @Override
     public void close()
     {
-        while (true)
+        if (!requestClose())
         {
-            final int state = (int)STATE.getVolatile(this);
-            if (state == NEW)
-            {
-                if (STATE.compareAndSet(this, NEW, CLOSED))
-                {
-                    writerStopped.countDown();
-                    waiters.wakeAll();
-                    return;
-                }
-            }
-            else if (state == RUNNING)
-            {
-                if (STATE.compareAndSet(this, RUNNING, CLOSING))
-                {
-                    VarHandle.fullFence();
-                    processor.halt();
-                    break;
-                }
-            }
-            else
-            {
-                break;
-            }
+            return;
         }
         final Thread writer = writerThread;
         if (writer == null || writer == Thread.currentThread())
@@ -733,9 +874,47 @@ public final class JournalPipeline implements AutoCloseable
         }
         STATE.setVolatile(this, CLOSED);
         waiters.wakeAll();
+        writtenWaiters.wakeAll();
+        removeShutdownHook();
         if (interrupted)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops accepting and tells the writer to drain and stop.
+     *
+     * @return false if the pipeline was never started (it is now closed), true otherwise.
+     */
+    private boolean requestClose()
+    {
+        while (true)
+        {
+            final int state = (int)STATE.getVolatile(this);
+            if (state == NEW)
+            {
+                if (STATE.compareAndSet(this, NEW, CLOSED))
+                {
+                    writerStopped.countDown();
+                    waiters.wakeAll();
+                    writtenWaiters.wakeAll();
+                    return false;
+                }
+            }
+            else if (state == RUNNING)
+            {
+                if (STATE.compareAndSet(this, RUNNING, CLOSING))
+                {
+                    VarHandle.fullFence();
+                    processor.halt();
+                    return true;
+                }
+            }
+            else
+            {
+                return true;
+            }
         }
     }
 
@@ -835,6 +1014,19 @@ public final class JournalPipeline implements AutoCloseable
         }
     }
 
+    void writtenAdvanced(final long written)
+    {
+        writtenWaiters.wakeUpTo(written);
+        try
+        {
+            writtenListener.onWritten(written);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "written listener threw for sequence " + written, ex);
+        }
+    }
+
     synchronized void failed(final Throwable cause)
     {
         if (failure == null)
@@ -843,6 +1035,7 @@ public final class JournalPipeline implements AutoCloseable
             LOG.log(System.Logger.Level.ERROR, "journal pipeline " + directory + " failed", cause);
         }
         waiters.wakeAll();
+        writtenWaiters.wakeAll();
     }
 
     void writerStopped()
@@ -850,6 +1043,7 @@ public final class JournalPipeline implements AutoCloseable
         STATE.compareAndSet(this, CLOSING, CLOSED);
         writerStopped.countDown();
         waiters.wakeAll();
+        writtenWaiters.wakeAll();
     }
 
     PipelineCounters countersForWriter()

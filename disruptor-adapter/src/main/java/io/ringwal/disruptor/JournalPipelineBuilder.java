@@ -41,6 +41,9 @@ public final class JournalPipelineBuilder
     /** Default idle timeout of the default wait strategy when the force policy has no time bound. */
     public static final long DEFAULT_IDLE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /** Default bound of the shutdown hook's drain and force: 10 seconds. */
+    public static final long DEFAULT_SHUTDOWN_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Path directory;
     private JournalConfig journalConfig;
     private int ringSize = DEFAULT_RING_SIZE;
@@ -51,6 +54,8 @@ public final class JournalPipelineBuilder
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private ThreadFactory threadFactory;
     private DurabilityListener durabilityListener = DurabilityListener.NONE;
+    private WrittenListener writtenListener = WrittenListener.NONE;
+    private long shutdownDrainNanos = DEFAULT_SHUTDOWN_DRAIN_NANOS;
     private int maxParkedWaiters = DEFAULT_MAX_PARKED_WAITERS;
     private Framing framing = Framing.WRITER;
     private boolean pipelinedForce = true;
@@ -241,6 +246,40 @@ public final class JournalPipelineBuilder
     }
 
     /**
+     * Told on the writer thread each time the written watermark advances (see {@link WrittenListener}). Defaults
+     * to none.
+     *
+     * @param writtenListener the listener.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder writtenListener(final WrittenListener writtenListener)
+    {
+        this.writtenListener = Objects.requireNonNull(writtenListener, "writtenListener");
+        return this;
+    }
+
+    /**
+     * How long the JVM shutdown hook may take to drain the ring, force and close the journal of a pipeline that
+     * was not closed when the JVM exits normally ({@code main} returned, {@code System.exit}, SIGTERM, SIGINT).
+     * Defaults to {@link #DEFAULT_SHUTDOWN_DRAIN_NANOS}; zero registers no hook (records still in the ring are
+     * then lost at exit, since the writer thread is a daemon).
+     *
+     * @param timeout the bound, zero for no hook.
+     * @param unit    its unit.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder shutdownDrainTimeout(final long timeout, final TimeUnit unit)
+    {
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("shutdownDrainTimeout=" + timeout + " " + unit +
+                " must not be negative");
+        }
+        this.shutdownDrainNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    /**
      * Checks every value and builds the pipeline (not started; nothing is opened yet).
      *
      * @return the pipeline.
@@ -278,7 +317,7 @@ public final class JournalPipelineBuilder
             return thread;
         };
         return new JournalPipeline(dir, config, ringSize, producerType, strategy, maxRecord, maxBatchSize, factory,
-            durabilityListener, maxParkedWaiters, framing);
+            durabilityListener, maxParkedWaiters, framing, writtenListener, shutdownDrainNanos);
     }
 
     private long idleTimeout(final ForcePolicy policy)

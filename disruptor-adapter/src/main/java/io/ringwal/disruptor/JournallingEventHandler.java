@@ -1,13 +1,21 @@
 package io.ringwal.disruptor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
 
+import io.ringwal.journal.JournalClosedException;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalFailedException;
 import io.ringwal.journal.JournalWriter;
@@ -24,41 +32,96 @@ import io.ringwal.journal.WriteClaim;
  *
  * Behind the journaller, business logic sees an event only after it was appended and its batch ended, which
  * under {@link io.ringwal.journal.ForcePolicy#everyBatch()} means forced. Under other policies, gate business
- * logic on {@link #durableRingSequence()} instead (a barrier from {@code ringBuffer.newBarrier(...)}) to see only
- * durable events.
+ * logic on the durable ring sequence instead, through {@link #durableBarrier(RingBuffer, Sequence...)}, to see
+ * only durable events:
  *
- * <p>Every event is journaled, in ring order, so an event's journal sequence is its ring sequence plus a fixed
- * offset ({@link #journalSequence(long)}). The handler owns its {@link JournalWriter}: it is opened by
- * {@link #open}, used only on the handler's thread afterwards (the Disruptor's thread start hands it over) and
- * closed in {@link #onShutdown()} when the Disruptor is shut down. {@code onTimeout} forces what a bounded
- * policy says is due; give the Disruptor a timeout wait strategy for that.
+ * <pre>{@code
+ * disruptor.handleEventsWith(journaller);
+ * disruptor.handleEventsWith(new BatchEventProcessorBuilder().build(ring, journaller.durableBarrier(ring), logic));
+ * }</pre>
  *
- * <p>Failures are fatal: an I/O error or a serializer exception stops the journal, and this handler then throws
- * {@link JournalFailedException} for the failed event and for every later one. Keep the Disruptor's default
- * fatal exception handler for this stage: an exception handler that swallows would let the processor skip the
- * event, and stages behind it would see events that were never journaled.
+ * <h2>The durable gate</h2>
+ * A stage gated on the durable sequence holds the ring: once the ring is full of events that are written but not
+ * yet forced, producers wait for that stage, the stage waits for a force, and (with
+ * {@link com.lmax.disruptor.dsl.ProducerType#MULTI}, whose claim moves the cursor before it waits for room) the
+ * journaller's wait never times out, so a policy's time bound would never be applied. The barrier from
+ * {@link #durableBarrier} tells the journaller about the ring, and the journaller then forces, whatever the
+ * policy, at the end of a batch that leaves the ring full of unforced events (producers can publish nothing more
+ * until a force), and, only under {@link io.ringwal.journal.ForcePolicy#never()}, when idle with unforced events
+ * (nothing else would ever make them durable). In the normal case, a ring with room, this adds no force:
+ * {@link #gateForces()} counts these forces. A barrier made directly from {@link #durableRingSequence()} does not
+ * register the ring and can hang with a full ring; use {@link #durableBarrier}.
+ *
+ * <h2>Sequences</h2>
+ * Every event is journaled, in ring order, so an event's journal sequence is its ring sequence plus a fixed
+ * offset ({@link #journalSequence(long)}).
+ *
+ * <h2>Lifecycle and threads</h2>
+ * {@link #open} opens (recovering) the journal and takes its lock on the calling thread; the Disruptor's thread
+ * start hands the writer over to the handler's thread, which is the only one to use it afterwards, and
+ * {@link #onShutdown()} forces and closes it there when the Disruptor shuts down. {@link #close()} releases the
+ * journal of a handler whose Disruptor never started (its lock, allocator thread and mapping); after a start it
+ * never touches the writer from the calling thread (a {@link JournalWriter} is single-threaded) but waits for
+ * {@code onShutdown}. {@code onTimeout} forces what a bounded policy says is due; give the Disruptor a timeout
+ * wait strategy for that.
+ *
+ * <h2>Failure</h2>
+ * Failures are fatal: an I/O error or a serializer exception stops the journal (logged once at ERROR), and this
+ * handler then throws {@link JournalFailedException} for the failed event and for every later one. Keep the
+ * Disruptor's default fatal exception handler for this stage: an exception handler that swallows would let the
+ * processor skip the event, and stages behind it would see events that were never journaled. The stage behind a
+ * failed journaller stops, so the ring fills and a producer in {@code ringBuffer.next()} would wait forever:
+ * publish through {@link #next(RingBuffer)} or {@link #publishEvent(RingBuffer, EventTranslatorOneArg, Object)},
+ * which wait for room only while the journaller is healthy and throw {@link JournalFailedException} once it
+ * failed (or {@link JournalClosedException} once it closed). The handler does not drain and discard after a
+ * failure: that would let the stages behind it see events that were never journaled.
  *
  * @param <T> the event type.
  */
-public final class JournallingEventHandler<T> implements EventHandler<T>
+public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(JournallingEventHandler.class.getName());
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int CLOSED = 2;
+    private static final VarHandle STATE;
+
+    static
+    {
+        try
+        {
+            STATE = MethodHandles.lookup().findVarHandle(JournallingEventHandler.class, "state", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final JournalWriter journal;
     private final JournalSerializer<T> serializer;
+    private final boolean neverForces;
     private final Sequence durableRingSequence = new Sequence(-1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile long sequenceOffset = Long.MIN_VALUE;
     private volatile Throwable failure;
+    private volatile RingBuffer<?> gatedRing;
+    private volatile long gateForces;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state = NEW;
     private long lastDurable;
 
     private JournallingEventHandler(final JournalWriter journal, final JournalSerializer<T> serializer)
     {
         this.journal = journal;
         this.serializer = serializer;
+        this.neverForces = journal.config().forcePolicy().kind() == io.ringwal.journal.ForcePolicy.Kind.NEVER;
         this.lastDurable = journal.durableSequence();
     }
 
     /**
-     * Opens (recovering) the journal in {@code directory} for a journalling handler.
+     * Opens (recovering) the journal in {@code directory} for a journalling handler. The journal's lock is held
+     * from here on: hand the handler to a Disruptor and start it, or {@link #close()} it.
      *
      * @param directory  the journal directory.
      * @param config     the journal configuration.
@@ -72,6 +135,36 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
         io.ringwal.journal.AgronaAccess.check();
         Objects.requireNonNull(serializer, "serializer");
         return new JournallingEventHandler<>(JournalWriter.open(directory, config), serializer);
+    }
+
+    /**
+     * A barrier for a stage that must see only durable events: it waits on the durable ring sequence (and on the
+     * given sequences too), and it tells the journaller about the ring so that a ring full of unforced events is
+     * forced instead of holding the producers forever (see the class comment). Call it before the Disruptor
+     * starts.
+     *
+     * @param ring         the ring this handler consumes.
+     * @param alsoWaitFor  further sequences the stage must wait for (for example another stage's), may be empty.
+     * @return the barrier.
+     */
+    public SequenceBarrier durableBarrier(final RingBuffer<T> ring, final Sequence... alsoWaitFor)
+    {
+        Objects.requireNonNull(ring, "ring");
+        gatedRing = ring;
+        final Sequence[] sequences = new Sequence[alsoWaitFor.length + 1];
+        sequences[0] = durableRingSequence;
+        System.arraycopy(alsoWaitFor, 0, sequences, 1, alsoWaitFor.length);
+        return ring.newBarrier(sequences);
+    }
+
+    @Override
+    public void onStart()
+    {
+        if (!STATE.compareAndSet(this, NEW, STARTED))
+        {
+            fail(new JournalClosedException("journaller for " + journal.directory() + " was closed before its " +
+                "Disruptor started; nothing is journaled"));
+        }
     }
 
     @Override
@@ -108,14 +201,29 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
             if (endOfBatch)
             {
                 journal.endOfBatch();
+                forceIfGateHoldsRing(sequence);
                 advanceDurable();
             }
         }
         catch (final RuntimeException | Error ex)
         {
-            failure = ex;
+            fail(ex);
             throw new JournalFailedException("journaller for " + journal.directory() + " failed at ring sequence " +
                 sequence + "; nothing from there on is journaled", ex);
+        }
+    }
+
+    /**
+     * At a batch end: if a durable gate is registered and every slot of the ring holds an event that is written
+     * but not forced, no producer can publish until a force, so force now.
+     */
+    private void forceIfGateHoldsRing(final long ringSequence)
+    {
+        final RingBuffer<?> ring = gatedRing;
+        if (ring != null && ringSequence - (journal.durableSequence() - sequenceOffset) >= ring.getBufferSize())
+        {
+            journal.force();
+            gateForces = gateForces + 1; // single writer: the handler's thread
         }
     }
 
@@ -131,7 +239,8 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
 
     /**
      * Forces what a bounded policy says is due while the ring is idle (called by the Disruptor when its wait
-     * strategy times out).
+     * strategy times out); under {@link io.ringwal.journal.ForcePolicy#never()} with a durable gate, forces what
+     * is unforced, since nothing else would let the gated stage advance.
      */
     @Override
     public void onTimeout(final long sequence)
@@ -140,18 +249,40 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
         {
             try
             {
-                journal.forceIfDue();
+                if (neverForces && gatedRing != null)
+                {
+                    if (journal.durableSequence() < journal.writtenSequence())
+                    {
+                        journal.force();
+                        gateForces = gateForces + 1;
+                    }
+                }
+                else
+                {
+                    journal.forceIfDue();
+                }
                 advanceDurable();
             }
             catch (final RuntimeException ex)
             {
-                failure = ex;
+                fail(ex);
             }
         }
     }
 
+    private void fail(final Throwable cause)
+    {
+        if (failure == null)
+        {
+            failure = cause;
+            LOG.log(System.Logger.Level.ERROR, "journaller for " + journal.directory() + " failed; nothing from " +
+                "here on is journaled and producers using next()/publishEvent() get a JournalFailedException", cause);
+        }
+    }
+
     /**
-     * Forces and closes the journal, on the handler's thread, when the Disruptor shuts down.
+     * Forces and closes the journal, on the handler's thread, when the Disruptor shuts down (also after a fatal
+     * failure, when the Disruptor's processor stops).
      */
     @Override
     public void onShutdown()
@@ -166,24 +297,146 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
         }
         catch (final RuntimeException ex)
         {
-            failure = ex;
+            fail(ex);
         }
         finally
         {
-            try
+            closeJournal();
+        }
+    }
+
+    private void closeJournal()
+    {
+        try
+        {
+            journal.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+        }
+        finally
+        {
+            STATE.setVolatile(this, CLOSED);
+            closed.countDown();
+        }
+    }
+
+    /**
+     * Releases the journal. If the Disruptor never started this handler, closes the journal now, on the calling
+     * thread (releasing its lock, allocator thread and mapping); a handler started later fails with
+     * {@link JournalClosedException}. If it did start, the journal belongs to the handler's thread and is closed
+     * by {@link #onShutdown()}: this waits (up to 30 s) for that, after the Disruptor was shut down or halted, and
+     * never closes the writer from this thread. Idempotent.
+     *
+     * @throws IllegalStateException if the handler is running and its Disruptor does not shut it down within
+     *                               30 s.
+     */
+    @Override
+    public void close()
+    {
+        if (STATE.compareAndSet(this, NEW, CLOSED))
+        {
+            closeJournal();
+            return;
+        }
+        boolean interrupted = false;
+        try
+        {
+            while (true)
             {
-                journal.close();
+                try
+                {
+                    if (!closed.await(30, TimeUnit.SECONDS))
+                    {
+                        throw new IllegalStateException("journaller for " + journal.directory() + " is still " +
+                            "running: shut down or halt its Disruptor before closing it");
+                    }
+                    return;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
             }
-            finally
+        }
+        finally
+        {
+            if (interrupted)
             {
-                closed.countDown();
+                Thread.currentThread().interrupt();
             }
         }
     }
 
     /**
-     * Waits until {@link #onShutdown()} closed the journal ({@code Disruptor.shutdown} halts the processors but
-     * does not wait for their threads).
+     * Claims the next ring sequence for a producer, waiting while the ring is full as {@code ringBuffer.next()}
+     * does, but only while this journaller is healthy: once it failed (the stage behind it then stops and the
+     * ring stays full) this throws instead of waiting forever. Publish the claimed sequence as usual. Allocates
+     * nothing.
+     *
+     * @param ring the ring this handler consumes.
+     * @return the claimed sequence.
+     * @throws JournalFailedException if the journaller failed.
+     * @throws JournalClosedException if the journaller was closed.
+     */
+    public long next(final RingBuffer<T> ring)
+    {
+        while (true)
+        {
+            checkAccepting();
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException full)
+            {
+                LockSupport.parkNanos(1);
+            }
+        }
+    }
+
+    /**
+     * Publishes an event through {@link #next(RingBuffer)}: claims a slot (throwing rather than waiting forever
+     * after a journaller failure), lets the translator fill it and publishes it.
+     *
+     * @param ring       the ring this handler consumes.
+     * @param translator fills the event.
+     * @param arg        passed to the translator.
+     * @param <A>        the argument type.
+     * @throws JournalFailedException if the journaller failed (nothing was claimed).
+     * @throws JournalClosedException if the journaller was closed (nothing was claimed).
+     */
+    public <A> void publishEvent(final RingBuffer<T> ring, final EventTranslatorOneArg<T, A> translator, final A arg)
+    {
+        final long sequence = next(ring);
+        try
+        {
+            translator.translateTo(ring.get(sequence), sequence, arg);
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+
+    private void checkAccepting()
+    {
+        final Throwable failed = failure;
+        if (failed != null)
+        {
+            throw new JournalFailedException("journaller for " + journal.directory() + " failed: " +
+                failed.getMessage(), failed);
+        }
+        if ((int)STATE.getVolatile(this) == CLOSED)
+        {
+            throw new JournalClosedException("journaller for " + journal.directory() + " is closed");
+        }
+    }
+
+    /**
+     * Waits until {@link #onShutdown()} (or {@link #close()} before a start) closed the journal
+     * ({@code Disruptor.shutdown} halts the processors but does not wait for their threads).
      *
      * @param timeout the longest wait.
      * @param unit    its unit.
@@ -196,14 +449,25 @@ public final class JournallingEventHandler<T> implements EventHandler<T>
     }
 
     /**
-     * The ring sequence up to which events are durable (forced): gate a stage on it with
-     * {@code ringBuffer.newBarrier(journaller.durableRingSequence())} to see only durable events.
+     * The ring sequence up to which events are durable (forced). Gate a stage on it through
+     * {@link #durableBarrier(RingBuffer, Sequence...)}, which also registers the ring (see the class comment).
      *
      * @return the sequence, -1 until something is durable.
      */
     public Sequence durableRingSequence()
     {
         return durableRingSequence;
+    }
+
+    /**
+     * Forces made because a durable gate held a full ring, or under {@code never} an idle one (see the class
+     * comment); zero while the ring has room. Safe from any thread.
+     *
+     * @return the count.
+     */
+    public long gateForces()
+    {
+        return gateForces;
     }
 
     /**

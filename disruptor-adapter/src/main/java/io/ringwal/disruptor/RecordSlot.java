@@ -26,6 +26,11 @@ final class RecordSlot
     private final FrameChecksum checksum = new FrameChecksum();
     /** The record length set by the producer. */
     int length;
+    /**
+     * Set by the producer when its translator failed: the writer consumes the sequence with a skipped-sequence
+     * frame instead of a record, and clears the flag.
+     */
+    boolean skipped;
 
     RecordSlot(final ByteBuffer memory, final int offset, final int maxRecordSize)
     {

@@ -32,6 +32,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private long records;
     private long bytes;
     private long batches;
+    private long lastWritten;
     private boolean failed;
 
     WriterStage(
@@ -47,6 +48,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         this.sequenceOffset = sequenceOffset;
         this.producerFraming = framing == Framing.PRODUCER;
         this.counters = pipeline.countersForWriter();
+        this.lastWritten = sequenceOffset - 1;
         publishJournalCounters(); // what opening the journal did (the first segment) counts before the first batch
     }
 
@@ -84,8 +86,17 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private void write(final RecordSlot slot, final long ringSequence)
     {
         final long expected = ringSequence + sequenceOffset;
-        final long sequence = producerFraming ? journal.appendFrame(slot.frame, 0) :
-            journal.append(slot.payload, 0, slot.length);
+        final long sequence;
+        if (slot.skipped)
+        {
+            slot.skipped = false; // the writer owns the slot until its sequence passes the gate
+            sequence = journal.skip();
+        }
+        else
+        {
+            sequence = producerFraming ? journal.appendFrame(slot.frame, 0) :
+                journal.append(slot.payload, 0, slot.length);
+        }
         if (sequence != expected)
         {
             throw new IllegalStateException("ring sequence " + ringSequence + " was appended as journal sequence " +
@@ -100,6 +111,12 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     {
         counters.writerBatch(records, bytes, batches);
         publishJournalCounters();
+        final long written = nextRingSequence + sequenceOffset - 1;
+        if (written > lastWritten)
+        {
+            lastWritten = written;
+            pipeline.writtenAdvanced(written);
+        }
         // the durable watermark reaches the pipeline through the journal's durability listener
     }
 

@@ -152,7 +152,7 @@ public final class JournallerThenBusinessLogicExample
             final RingBuffer<OrderEvent> ring = disruptor.getRingBuffer();
             disruptor.handleEventsWith(journaller);
             final BatchEventProcessor<OrderEvent> gated = new BatchEventProcessorBuilder()
-                .build(ring, ring.newBarrier(journaller.durableRingSequence()), businessLogic);
+                .build(ring, journaller.durableBarrier(ring), businessLogic);
             disruptor.handleEventsWith(gated);
         }
         final RingBuffer<OrderEvent> ring = disruptor.start();

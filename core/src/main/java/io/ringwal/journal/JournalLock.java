@@ -79,6 +79,7 @@ final class JournalLock implements AutoCloseable
     {
         FileChannel channel = null;
         boolean created = false;
+        FileLock held = null;
         try
         {
             Object identity = null;
@@ -117,6 +118,7 @@ final class JournalLock implements AutoCloseable
                 throw new JournalLockedException("journal " + dir + " is locked by a writer in another process " +
                     "(" + lockFile + ")");
             }
+            held = lock;
             if (!created && !identity.equals(identity(lockFile)))
             {
                 lock.release();
@@ -130,13 +132,14 @@ final class JournalLock implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            deleteIfCreated(lockFile, created);
+            // only while holding the lock: a file this open created but another writer locked first is theirs now
+            deleteIfCreated(lockFile, created && held != null);
             closeQuietly(channel);
             throw new JournalException("cannot lock journal " + dir + " (" + lockFile + "): " + ex, ex);
         }
         catch (final RuntimeException ex)
         {
-            deleteIfCreated(lockFile, created);
+            deleteIfCreated(lockFile, created && held != null);
             closeQuietly(channel);
             throw ex;
         }

@@ -269,15 +269,25 @@ final class JournalRecovery
             "; dropped segments " + droppedSegments);
     }
 
+    /**
+     * Zeroes {@code [offset, offset + length)} from its far end back towards {@code offset}, so that a recovery
+     * killed half way leaves the bytes right after the last good frame still non-zero: the next recovery then sees
+     * the tail as torn again (and not, say, a close marker followed by a zero length) and zeroes the rest.
+     */
     private static void zero(final FileChannel channel, final long offset, final long length) throws IOException
     {
         final ByteBuffer zeros = ByteBuffer.allocateDirect((int)Math.min(1024 * 1024, Math.max(length, 1)));
-        long position = offset;
-        final long end = offset + length;
-        while (position < end)
+        long end = offset + length;
+        while (end > offset)
         {
-            zeros.clear().limit((int)Math.min(zeros.capacity(), end - position));
-            position += channel.write(zeros, position);
+            final long start = Math.max(offset, end - zeros.capacity());
+            zeros.clear().limit((int)(end - start));
+            long position = start;
+            while (zeros.hasRemaining())
+            {
+                position += channel.write(zeros, position);
+            }
+            end = start;
         }
     }
 

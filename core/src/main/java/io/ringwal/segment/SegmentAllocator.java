@@ -193,6 +193,7 @@ public final class SegmentAllocator implements AutoCloseable
     {
         final Path file = directory.resolve("prepared-" + (fileCounter++) + "-" + System.nanoTime() +
             SegmentFileNames.TEMP_SUFFIX);
+        boolean retentionDurable = true;
         if (housekeeping != null)
         {
             try
@@ -201,11 +202,13 @@ public final class SegmentAllocator implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
+                // its renames may not be durable (the directory force failed): reuse no free file this time
+                retentionDurable = false;
                 LOG.log(Level.WARNING, "retention in " + directory + " failed; it is tried again at the next " +
                     "segment: " + ex.getMessage(), ex);
             }
         }
-        if (recycle)
+        if (recycle && retentionDurable)
         {
             final MappedSegment reused = reuseFreeFile(file);
             if (reused != null)

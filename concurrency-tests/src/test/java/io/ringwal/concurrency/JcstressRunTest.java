@@ -59,6 +59,7 @@ class JcstressRunTest
         assertThat(process.exitValue()).as("jcstress exit code; output in %s:%n%s", log, output).isZero();
         assertThat(output).as(log.toString())
             .contains("[OK] io.ringwal.concurrency.FrameCommitStress")
+            .contains("[OK] io.ringwal.concurrency.FrameCommitStress.RecycledSegmentStress")
             .contains("[OK] io.ringwal.concurrency.DurableWatermarkStress")
             .contains("Failed tests: No matches.")
             .contains("Error tests: No matches.");

@@ -156,7 +156,8 @@ public class FrameCommitStress
             final int offset, final long sequence, final byte fill)
         {
             buffer.putLong(offset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-            buffer.putShort(offset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA, FrameDescriptor.BYTE_ORDER);
+            buffer.putShort(offset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA,
+                FrameDescriptor.BYTE_ORDER);
             for (int i = 0; i < PAYLOAD_LENGTH; i++)
             {
                 buffer.putByte(FrameDescriptor.payloadOffset(offset) + i, (byte)(fill + i));
@@ -209,9 +210,11 @@ public class FrameCommitStress
                 return;
             }
             final short type = FrameDescriptor.frameType(buffer, NEXT_OFFSET);
-            final boolean valid = next >= FrameDescriptor.HEADER_LENGTH && next <= buffer.capacity() - NEXT_OFFSET &&
+            final boolean valid = next >= FrameDescriptor.HEADER_LENGTH &&
+                next <= buffer.capacity() - NEXT_OFFSET &&
                 FrameDescriptor.sequence(buffer, NEXT_OFFSET) == COMMITTED_SEQUENCE + 1 &&
-                FrameDescriptor.crc(buffer, NEXT_OFFSET) == readerChecksum.compute(readerView, NEXT_OFFSET, next, type);
+                FrameDescriptor.crc(buffer, NEXT_OFFSET) ==
+                readerChecksum.compute(readerView, NEXT_OFFSET, next, type);
             result.r3 = valid ? STALE_ACCEPTED : STALE_REJECTED;
         }
     }

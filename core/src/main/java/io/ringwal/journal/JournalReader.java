@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -38,7 +39,6 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  */
 public final class JournalReader implements AutoCloseable
 {
-    private static final long GAP_CHECK_INTERVAL_NANOS = 100_000_000L;
     private static final byte[] RETIRED = new byte[Long.BYTES];
     private static final int MAX_OPEN_ATTEMPTS = 1000;
     private static final RecordHandler SKIP_ONLY = (sequence, buffer, offset, length) ->
@@ -67,13 +67,15 @@ public final class JournalReader implements AutoCloseable
     private Path nextSegmentFile;
     private long journalId;
     private boolean closed;
-    private long lastGapCheckNanos = System.nanoTime();
+    private final SegmentEndCheck endCheck;
+    private final SeekIndex.Position seekPosition = new SeekIndex.Position();
 
     private JournalReader(final Path directory, final Path directoryKey, final long fromSequence)
     {
         this.directory = directory;
         this.directoryKey = directoryKey;
         this.fromSequence = fromSequence;
+        this.endCheck = new SegmentEndCheck(directory);
     }
 
     /**
@@ -108,6 +110,38 @@ public final class JournalReader implements AutoCloseable
             throw ex;
         }
         return reader;
+    }
+
+    /**
+     * Opens a reader like {@link #open(Path, long)}, but first waits up to {@code timeout} for the journal's first
+     * segment file to appear, for a reader started before its writer. The directory need not exist yet. The writer
+     * renames a segment into place only after its header is written, so the reader opens it as soon as it sees it.
+     *
+     * @param directory    the journal directory.
+     * @param fromSequence the sequence of the first record to deliver, not negative.
+     * @param timeout      how long to wait for the first segment; zero checks once, like {@link #open(Path, long)}.
+     * @return the reader.
+     * @throws IllegalArgumentException  if {@code fromSequence} or {@code timeout} is negative.
+     * @throws JournalException          if no segment appeared within the timeout (the message says how long it
+     *                                   waited), if the wait was interrupted (the thread's interrupt flag is set
+     *                                   again), or as for {@link #open(Path, long)}.
+     * @throws JournalCorruptedException if a segment on the way to {@code fromSequence} is damaged.
+     */
+    public static JournalReader open(final Path directory, final long fromSequence, final Duration timeout)
+    {
+        AgronaAccess.check();
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative())
+        {
+            throw new IllegalArgumentException("timeout=" + timeout + " must not be negative");
+        }
+        if (fromSequence < 0)
+        {
+            throw new IllegalArgumentException("fromSequence=" + fromSequence + " must not be negative");
+        }
+        SegmentListing.awaitFirstSegment(directory, timeout);
+        return open(directory, fromSequence);
     }
 
     /**
@@ -281,6 +315,9 @@ public final class JournalReader implements AutoCloseable
             // already gone: then list again.
             if (mapSegment(directory.resolve(SegmentFileNames.segmentFileName(base)), base, false))
             {
+                SeekIndex.walk(segmentFile, buffer, checksumView, checksum, fromSequence, seekPosition);
+                offset = seekPosition.offset;
+                expectedSequence = seekPosition.sequence;
                 scan(SKIP_ONLY, 0);
                 return;
             }
@@ -320,6 +357,11 @@ public final class JournalReader implements AutoCloseable
             final int frameLength = FrameDescriptor.frameLengthVolatile(buffer, frameOffset);
             if (0 == frameLength)
             {
+                if (endCheck.zeroLength(segmentFile, segmentBase, buffer, checksumView, segmentSize, frameOffset,
+                    sequence, closeMarkerSeen, segmentVersion))
+                {
+                    continue;
+                }
                 break;
             }
             if (frameLength < HEADER_LENGTH || frameLength > remaining)
@@ -415,45 +457,10 @@ public final class JournalReader implements AutoCloseable
         final Path next = nextSegmentFile;
         if (!Files.exists(next))
         {
-            final long now = System.nanoTime();
-            if (now - lastGapCheckNanos >= GAP_CHECK_INTERVAL_NANOS)
-            {
-                lastGapCheckNanos = now;
-                checkForGap(next);
-            }
+            endCheck.nextSegmentAbsent(segmentFile, segmentBase, next, expectedSequence);
             return false;
         }
         return mapSegment(next, expectedSequence, true);
-    }
-
-    /**
-     * A missing next segment is normal while the writer has not rotated yet, but damage when a later segment
-     * exists: then the reader would otherwise wait at the gap forever.
-     */
-    private void checkForGap(final Path missing)
-    {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
-        {
-            for (final Path entry : entries)
-            {
-                final String name = entry.getFileName().toString();
-                if (SegmentFileNames.isSegmentFileName(name) && SegmentFileNames.baseSequence(entry) > expectedSequence)
-                {
-                    // The writer renames segments into place in order, so the missing one may have appeared after
-                    // the caller looked for it and before a later one was listed: it is a gap only if still absent.
-                    if (Files.exists(missing))
-                    {
-                        return;
-                    }
-                    throw new JournalCorruptedException(missing, 0, "segment is missing: the previous segment ends " +
-                        "before sequence " + expectedSequence + " but a later segment " + name + " exists");
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("cannot list journal directory " + directory + ": " + ex, ex);
-        }
     }
 
     /**

@@ -37,6 +37,7 @@ final class SegmentEndCheck
     private Path checkedFile;
     private int checkedOffset = -1;
     private long checkedAtNanos;
+    private JournalCorruptedException damage;
     private Path probedFile;
     private int probedUpTo;
 
@@ -75,9 +76,9 @@ final class SegmentEndCheck
             {
                 return true;
             }
-            throw new JournalCorruptedException(file, offset, "segment ends at offset " + offset + " without a " +
+            throw damage(new JournalCorruptedException(file, offset, "segment ends at offset " + offset + " without a " +
                 "padding frame (" + (size - offset) + " bytes left, next sequence " + expected + "), but a later " +
-                "segment " + SegmentFileNames.segmentFileName(later) + " exists");
+                "segment " + SegmentFileNames.segmentFileName(later) + " exists"));
         }
         if (afterCloseMarker || version < 2)
         {
@@ -92,9 +93,9 @@ final class SegmentEndCheck
         {
             return true; // a live writer got there while we looked
         }
-        throw new JournalCorruptedException(file, offset, "frames end at offset " + offset + " with a zero length " +
+        throw damage(new JournalCorruptedException(file, offset, "frames end at offset " + offset + " with a zero length " +
             "(next sequence " + expected + "), but valid frames follow up to the end of the journal at offset " +
-            finishedAt + ": damage below a clean close");
+            finishedAt + ": damage below a clean close"));
     }
 
     /**
@@ -112,14 +113,26 @@ final class SegmentEndCheck
         // the writer renames segments into place in order: the missing one may have appeared meanwhile
         if (later >= 0 && !Files.exists(next))
         {
-            throw new JournalCorruptedException(next, 0, "segment is missing: " + file.getFileName() +
+            throw damage(new JournalCorruptedException(next, 0, "segment is missing: " + file.getFileName() +
                 " ends before sequence " + expected + " but a later segment " +
-                SegmentFileNames.segmentFileName(later) + " exists");
+                SegmentFileNames.segmentFileName(later) + " exists"));
         }
+    }
+
+    private JournalCorruptedException damage(final JournalCorruptedException found)
+    {
+        damage = found;
+        return found;
     }
 
     private boolean due(final Path file, final int offset)
     {
+        final JournalCorruptedException known = damage;
+        if (null != known && offset == checkedOffset && file.equals(checkedFile))
+        {
+            // damage does not heal: every later poll at the same place reports it again
+            throw known;
+        }
         final long now = System.nanoTime();
         if (offset != checkedOffset || !file.equals(checkedFile) || now - checkedAtNanos >= RECHECK_NANOS)
         {

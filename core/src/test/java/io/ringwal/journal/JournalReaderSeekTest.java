@@ -32,7 +32,7 @@ import io.ringwal.testing.JournalFiles;
  */
 class JournalReaderSeekTest
 {
-    private static final int SEGMENT = 4 * 1024 * 1024;
+    private static final int SEGMENT = 1024 * 1024;
 
     @TempDir
     Path tmp;
@@ -143,7 +143,7 @@ class JournalReaderSeekTest
         {
             try (JournalWriter writer = JournalWriter.open(dir, config()))
             {
-                for (int i = 0; i < 7_000; i++)
+                for (int i = 0; i < 2_500; i++)
                 {
                     if (random.nextInt(50) == 0)
                     {
@@ -195,7 +195,7 @@ class JournalReaderSeekTest
         long last = -1;
         try (JournalWriter writer = JournalWriter.open(dir, config()))
         {
-            for (int i = 0; i < 16_000; i++)
+            for (int i = 0; i < 6_000; i++)
             {
                 final long sequence = writer.nextSequence();
                 // one frame with this very sequence, or a batch of frames ending at it, or ahead of it
@@ -217,7 +217,7 @@ class JournalReaderSeekTest
         long last = -1;
         try (JournalWriter writer = JournalWriter.open(dir, config()))
         {
-            for (int i = 0; i < 16_000; i++)
+            for (int i = 0; i < 5_000; i++)
             {
                 final byte[] bytes = JournalFiles.payload(i, random.nextInt(600));
                 last = writer.append(bytes, 0, bytes.length);
@@ -235,6 +235,7 @@ class JournalReaderSeekTest
         final int from = FrameDescriptor.alignedLength(end + 8 * 1024);
         System.arraycopy(first, SegmentHeaderDescriptor.HEADER_LENGTH, image, from, image.length - from);
         final byte[] ahead = frames(last + 1, 50, random);
+        assertThat(from + 4096 * 8 + ahead.length).isLessThan(image.length);
         System.arraycopy(ahead, 0, image, from + 4096 * 8, ahead.length);
         JournalFiles.write(lastFile, image);
         checkSeekToEverySequence(dir, last + 60, 3);
@@ -247,5 +248,35 @@ class JournalReaderSeekTest
         }
         assertThat(SegmentFileNames.baseSequence(lastFile)).isPositive();
         assertThat(Arrays.equals(JournalFiles.read(lastFile), image)).isTrue();
+    }
+    @Test
+    void shouldDropAnIndexWhoseFramesWereRewrittenInPlaceAndSeekLikeALinearScan()
+    {
+        final Path dir = tmp.resolve("rewritten");
+        final Path other = tmp.resolve("other");
+        long last = -1;
+        try (JournalWriter writer = JournalWriter.open(dir, config());
+            JournalWriter otherWriter = JournalWriter.open(other, config()))
+        {
+            for (int i = 0; i < 3_000; i++)
+            {
+                writer.append(JournalFiles.payload(i, 100), 0, 100);
+                final byte[] bytes = JournalFiles.payload(i + 1, 50 + (i * 31) % 400);
+                last = otherWriter.append(bytes, 0, bytes.length);
+            }
+        }
+        final Path file = JournalFiles.segments(dir).get(0);
+        try (JournalReader reader = JournalReader.open(dir, 2_900))
+        {
+            assertThat(reader.nextSequence()).isEqualTo(2_900);
+        }
+        assertThat(indexEntries(file)).isPositive();
+        // same file, same header (so the same index key), other frames: as after a repair and a rewrite
+        final byte[] image = JournalFiles.read(file);
+        final byte[] frames = JournalFiles.read(JournalFiles.segments(other).get(0));
+        System.arraycopy(frames, SegmentHeaderDescriptor.HEADER_LENGTH, image, SegmentHeaderDescriptor.HEADER_LENGTH,
+            image.length - SegmentHeaderDescriptor.HEADER_LENGTH);
+        JournalFiles.write(file, image);
+        checkSeekToEverySequence(dir, last, 4);
     }
 }

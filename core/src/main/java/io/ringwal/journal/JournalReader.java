@@ -33,6 +33,15 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  * sequence and CRC32C are checked before it is delivered; damage is reported as a
  * {@link JournalCorruptedException} naming the file and byte offset, and the reader stays on the damaged frame.
  *
+ * <p>Inside what the writer has finished (every segment that has a later one, and the frames below a close marker)
+ * a reader is as strict as recovery: a premature end (a zero length), a missing segment, a bad frame or a bad header
+ * is reported on the poll that reaches it. Only the live tail of the last segment is "nothing new yet": {@code poll}
+ * returns 0 and {@link #atCleanEnd()} is false; after a clean close {@link #atCleanEnd()} is true
+ * (docs/FORMAT.md §3, "What the writer has finished").
+ *
+ * <p>Opening at a sequence walks the frame lengths of its segment from the first frame; the readers of a process
+ * share a sparse index of positions recorded by such walks, so only the first seek into a segment walks all of it.
+ *
  * <p>Polling allocates nothing in steady state; moving to another segment maps it and allocates a little.
  * A reader belongs to one thread at a time. While open it is registered with this process's
  * {@link JournalRetention}, which never deletes the segment it is on or any later one.
@@ -152,8 +161,10 @@ public final class JournalReader implements AutoCloseable
      * @param handler receives each record; the buffer is valid only during the call.
      * @param limit   the most records to deliver.
      * @return the number of records delivered, 0 when there is nothing new.
-     * @throws JournalCorruptedException if the next frame is damaged; records before it were delivered, and
-     *                                   every later poll throws again.
+     * @throws JournalCorruptedException if the next frame is damaged, or the frames end early in a finished segment
+     *                                   (a later segment exists, or valid frames up to a close marker follow), or
+     *                                   the next segment is missing while a later one exists; records before it
+     *                                   were delivered, and every later poll throws again.
      * @throws JournalClosedException    if the reader is closed.
      */
     public int poll(final RecordHandler handler, final int limit)

@@ -16,8 +16,11 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  * Decides, for a reader, whether the end of the frames it has reached is "not yet" (the live tail of the last
  * segment) or damage inside what the writer has finished. A segment is finished when a later segment file exists,
  * or, for the last segment, when a chain of valid frames ending in a close marker (or a padding frame) lies after
- * the zero length. The decision is made on the first poll that reaches a position, and again at most every
- * {@link #RECHECK_NANOS} while the reader waits there, so an empty poll in steady state costs a clock read.
+ * the zero length. The decision is made on the first poll that meets an end of the frames in a segment (in a
+ * finished segment, that end is the damage), and again every {@link #RECHECK_NANOS} while the reader waits at the
+ * same place; an end met later in the same segment follows frames a live writer appended after the check and is not
+ * checked again until the reader waits there. So an empty poll at the live tail costs a clock read and allocates
+ * nothing.
  *
  * <p>The look past a zero length in the last segment covers at most {@link #PROBE_WINDOW} bytes beyond the bytes
  * it already looked at in that segment; bytes ahead of a live writer are not written until the writer gets there,
@@ -38,6 +41,8 @@ final class SegmentEndCheck
     private int checkedOffset = -1;
     private long checkedAtNanos;
     private JournalCorruptedException damage;
+    private Path gapFile;
+    private long gapCheckedAtNanos;
     private Path probedFile;
     private int probedUpTo;
 
@@ -105,10 +110,18 @@ final class SegmentEndCheck
      */
     void nextSegmentAbsent(final Path file, final long base, final Path next, final long expected)
     {
-        if (!due(next, 0))
+        final JournalCorruptedException known = damage;
+        if (null != known && next.equals(known.file()))
+        {
+            throw known;
+        }
+        final long now = System.nanoTime();
+        if (next.equals(gapFile) && now - gapCheckedAtNanos < RECHECK_NANOS)
         {
             return;
         }
+        gapFile = next;
+        gapCheckedAtNanos = now;
         final long later = listing.firstBaseAbove(base, expected);
         // the writer renames segments into place in order: the missing one may have appeared meanwhile
         if (later >= 0 && !Files.exists(next))
@@ -133,8 +146,24 @@ final class SegmentEndCheck
             // damage does not heal: every later poll at the same place reports it again
             throw known;
         }
+        // The first end the reader meets in a segment is checked at once: in a finished segment that is the damage.
+        // A later end in the same segment comes after frames a live writer appended since the check (no check, so
+        // the live tail allocates nothing); waiting at one place, check again now and then.
         final long now = System.nanoTime();
-        if (offset != checkedOffset || !file.equals(checkedFile) || now - checkedAtNanos >= RECHECK_NANOS)
+        if (file != checkedFile && !file.equals(checkedFile))
+        {
+            checkedFile = file;
+            checkedOffset = offset;
+            checkedAtNanos = now;
+            return true;
+        }
+        if (offset != checkedOffset)
+        {
+            checkedOffset = offset;
+            checkedAtNanos = now;
+            return false;
+        }
+        if (now - checkedAtNanos >= RECHECK_NANOS)
         {
             checkedFile = file;
             checkedOffset = offset;

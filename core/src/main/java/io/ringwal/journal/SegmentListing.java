@@ -17,14 +17,21 @@ import io.ringwal.format.SegmentFileNames;
  * directory on every poll.
  *
  * <p>The listing is re-read only when the directory's modification time changed since it was read, or when it was
- * read less than {@link #TRUST_MILLIS} after that modification time (a file system stores the time with a coarse
- * clock, so a rename in the same tick as the listing would leave it unchanged). Asking costs one {@code stat} of the
+ * read less than {@link #TRUST_MILLIS} ({@link #TRUST_MILLIS_COARSE} where times have whole seconds) after that
+ * modification time (a file system stores the time with a coarse clock, so a rename in the same tick as the listing
+ * would leave it unchanged). Asking costs one {@code stat} of the
  * directory in the common case. Not thread-safe: one per reader.
  */
 final class SegmentListing
 {
-    /** A listing read at least this long after the directory last changed is trusted while the time stays. */
-    static final long TRUST_MILLIS = 1000;
+    /**
+     * A listing read at least this long after the directory last changed is trusted while the time stays, on a file
+     * system that keeps sub-second times (the kernel's coarse clock ticks every few milliseconds).
+     */
+    static final long TRUST_MILLIS = 100;
+
+    /** The same for a file system whose times have whole seconds only. */
+    static final long TRUST_MILLIS_COARSE = 2500;
 
     private final Path directory;
     private long[] bases = new long[0];
@@ -122,8 +129,8 @@ final class SegmentListing
         {
             throw new JournalException("cannot stat journal directory " + directory + ": " + ex, ex);
         }
-        if (null == listedModified || !modified.equals(listedModified) ||
-            listedAtMillis - modified.toMillis() < TRUST_MILLIS)
+        final long trust = modified.toInstant().getNano() == 0 ? TRUST_MILLIS_COARSE : TRUST_MILLIS;
+        if (null == listedModified || !modified.equals(listedModified) || listedAtMillis - modified.toMillis() < trust)
         {
             list(modified);
         }

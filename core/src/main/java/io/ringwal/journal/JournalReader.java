@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -32,13 +33,21 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  * sequence and CRC32C are checked before it is delivered; damage is reported as a
  * {@link JournalCorruptedException} naming the file and byte offset, and the reader stays on the damaged frame.
  *
+ * <p>Inside what the writer has finished (every segment that has a later one, and the frames below a close marker)
+ * a reader is as strict as recovery: a premature end (a zero length), a missing segment, a bad frame or a bad header
+ * is reported on the poll that reaches it. Only the live tail of the last segment is "nothing new yet": {@code poll}
+ * returns 0 and {@link #atCleanEnd()} is false; after a clean close {@link #atCleanEnd()} is true
+ * (docs/FORMAT.md §3, "What the writer has finished").
+ *
+ * <p>Opening at a sequence walks the frame lengths of its segment from the first frame; the readers of a process
+ * share a sparse index of positions recorded by such walks, so only the first seek into a segment walks all of it.
+ *
  * <p>Polling allocates nothing in steady state; moving to another segment maps it and allocates a little.
  * A reader belongs to one thread at a time. While open it is registered with this process's
  * {@link JournalRetention}, which never deletes the segment it is on or any later one.
  */
 public final class JournalReader implements AutoCloseable
 {
-    private static final long GAP_CHECK_INTERVAL_NANOS = 100_000_000L;
     private static final byte[] RETIRED = new byte[Long.BYTES];
     private static final int MAX_OPEN_ATTEMPTS = 1000;
     private static final RecordHandler SKIP_ONLY = (sequence, buffer, offset, length) ->
@@ -67,13 +76,15 @@ public final class JournalReader implements AutoCloseable
     private Path nextSegmentFile;
     private long journalId;
     private boolean closed;
-    private long lastGapCheckNanos = System.nanoTime();
+    private final SegmentEndCheck endCheck;
+    private final SeekIndex.Position seekPosition = new SeekIndex.Position();
 
     private JournalReader(final Path directory, final Path directoryKey, final long fromSequence)
     {
         this.directory = directory;
         this.directoryKey = directoryKey;
         this.fromSequence = fromSequence;
+        this.endCheck = new SegmentEndCheck(directory);
     }
 
     /**
@@ -111,6 +122,38 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
+     * Opens a reader like {@link #open(Path, long)}, but first waits up to {@code timeout} for the journal's first
+     * segment file to appear, for a reader started before its writer. The directory need not exist yet. The writer
+     * renames a segment into place only after its header is written, so the reader opens it as soon as it sees it.
+     *
+     * @param directory    the journal directory.
+     * @param fromSequence the sequence of the first record to deliver, not negative.
+     * @param timeout      how long to wait for the first segment; zero checks once, like {@link #open(Path, long)}.
+     * @return the reader.
+     * @throws IllegalArgumentException  if {@code fromSequence} or {@code timeout} is negative.
+     * @throws JournalException          if no segment appeared within the timeout (the message says how long it
+     *                                   waited), if the wait was interrupted (the thread's interrupt flag is set
+     *                                   again), or as for {@link #open(Path, long)}.
+     * @throws JournalCorruptedException if a segment on the way to {@code fromSequence} is damaged.
+     */
+    public static JournalReader open(final Path directory, final long fromSequence, final Duration timeout)
+    {
+        AgronaAccess.check();
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative())
+        {
+            throw new IllegalArgumentException("timeout=" + timeout + " must not be negative");
+        }
+        if (fromSequence < 0)
+        {
+            throw new IllegalArgumentException("fromSequence=" + fromSequence + " must not be negative");
+        }
+        SegmentListing.awaitFirstSegment(directory, timeout);
+        return open(directory, fromSequence);
+    }
+
+    /**
      * Delivers up to {@code limit} committed records in sequence order. Never blocks. A record is consumed
      * before the handler is called, so if the handler throws, the exception propagates and the next poll
      * continues with the record after it.
@@ -118,8 +161,10 @@ public final class JournalReader implements AutoCloseable
      * @param handler receives each record; the buffer is valid only during the call.
      * @param limit   the most records to deliver.
      * @return the number of records delivered, 0 when there is nothing new.
-     * @throws JournalCorruptedException if the next frame is damaged; records before it were delivered, and
-     *                                   every later poll throws again.
+     * @throws JournalCorruptedException if the next frame is damaged, or the frames end early in a finished segment
+     *                                   (a later segment exists, or valid frames up to a close marker follow), or
+     *                                   the next segment is missing while a later one exists; records before it
+     *                                   were delivered, and every later poll throws again.
      * @throws JournalClosedException    if the reader is closed.
      */
     public int poll(final RecordHandler handler, final int limit)
@@ -281,6 +326,9 @@ public final class JournalReader implements AutoCloseable
             // already gone: then list again.
             if (mapSegment(directory.resolve(SegmentFileNames.segmentFileName(base)), base, false))
             {
+                SeekIndex.walk(segmentFile, buffer, checksumView, checksum, fromSequence, seekPosition);
+                offset = seekPosition.offset;
+                expectedSequence = seekPosition.sequence;
                 scan(SKIP_ONLY, 0);
                 return;
             }
@@ -320,6 +368,11 @@ public final class JournalReader implements AutoCloseable
             final int frameLength = FrameDescriptor.frameLengthVolatile(buffer, frameOffset);
             if (0 == frameLength)
             {
+                if (endCheck.zeroLength(segmentFile, segmentBase, buffer, checksumView, segmentSize, frameOffset,
+                    sequence, closeMarkerSeen, segmentVersion))
+                {
+                    continue;
+                }
                 break;
             }
             if (frameLength < HEADER_LENGTH || frameLength > remaining)
@@ -415,45 +468,10 @@ public final class JournalReader implements AutoCloseable
         final Path next = nextSegmentFile;
         if (!Files.exists(next))
         {
-            final long now = System.nanoTime();
-            if (now - lastGapCheckNanos >= GAP_CHECK_INTERVAL_NANOS)
-            {
-                lastGapCheckNanos = now;
-                checkForGap(next);
-            }
+            endCheck.nextSegmentAbsent(segmentFile, segmentBase, next, expectedSequence);
             return false;
         }
         return mapSegment(next, expectedSequence, true);
-    }
-
-    /**
-     * A missing next segment is normal while the writer has not rotated yet, but damage when a later segment
-     * exists: then the reader would otherwise wait at the gap forever.
-     */
-    private void checkForGap(final Path missing)
-    {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
-        {
-            for (final Path entry : entries)
-            {
-                final String name = entry.getFileName().toString();
-                if (SegmentFileNames.isSegmentFileName(name) && SegmentFileNames.baseSequence(entry) > expectedSequence)
-                {
-                    // The writer renames segments into place in order, so the missing one may have appeared after
-                    // the caller looked for it and before a later one was listed: it is a gap only if still absent.
-                    if (Files.exists(missing))
-                    {
-                        return;
-                    }
-                    throw new JournalCorruptedException(missing, 0, "segment is missing: the previous segment ends " +
-                        "before sequence " + expectedSequence + " but a later segment " + name + " exists");
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("cannot list journal directory " + directory + ": " + ex, ex);
-        }
     }
 
     /**

@@ -25,8 +25,9 @@ import io.ringwal.segment.PreallocationMode;
  * Times two things a restart pays for, on a journal whose first segment is full:
  * <ul>
  *     <li><b>seek</b>: {@link JournalReader#open(Path, long)} for a sequence near the end of the full segment
- *     (the reader reads the header, maps the segment and walks the frame lengths up to the sequence), then
- *     close;</li>
+ *     (the reader reads the header, maps the segment and walks the frame lengths up to the sequence; the first
+ *     seek of the process walks from the first frame and records a sparse index on the way, later ones start at
+ *     the index), then close;</li>
  *     <li><b>recovery</b>: {@link JournalWriter#open(Path, JournalConfig)} on the journal (lock, list, validate
  *     headers, verify every frame's CRC in every segment by default, map and pretouch the last segment, start
  *     the allocator). Only the open is timed, not the close. The reopen uses SPARSE preallocation so that each

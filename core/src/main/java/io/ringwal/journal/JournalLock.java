@@ -116,7 +116,8 @@ final class JournalLock implements AutoCloseable
                 {
                     return;
                 }
-                if (SegmentFileNames.LOCK_FILE_NAME.equals(name))
+                if (SegmentFileNames.LOCK_FILE_NAME.equals(name) ||
+                    io.ringwal.format.CountersDescriptor.FILE_NAME.equals(name))
                 {
                     continue; // left by an earlier writer; not a journal by itself
                 }

@@ -117,6 +117,7 @@ public final class JournalPipeline implements AutoCloseable
     private volatile JournalWriter journal;
     private long sequenceOffset;
     private volatile Throwable failure;
+    private boolean publishCountersFile = true;
 
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state = NEW;
@@ -849,6 +850,16 @@ public final class JournalPipeline implements AutoCloseable
         STATE.compareAndSet(this, CLOSING, CLOSED);
         writerStopped.countDown();
         waiters.wakeAll();
+    }
+
+    void publishCountersFile(final boolean publish)
+    {
+        this.publishCountersFile = publish;
+    }
+
+    boolean publishesCountersFile()
+    {
+        return publishCountersFile;
     }
 
     PipelineCounters countersForWriter()

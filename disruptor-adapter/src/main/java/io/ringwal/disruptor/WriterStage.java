@@ -28,6 +28,8 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private final long sequenceOffset;
     private final boolean producerFraming;
     private final PipelineCounters counters;
+    /** Null when the pipeline publishes no counters file. */
+    private final PipelineCountersPublisher countersFile;
     private long nextRingSequence;
     private long records;
     private long bytes;
@@ -50,6 +52,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         this.counters = pipeline.countersForWriter();
         this.lastDurable = journal.durableSequence();
         publishJournalCounters(); // what opening the journal did (the first segment) counts before the first batch
+        this.countersFile = PipelineCountersPublisher.create(pipeline, journal, ringBuffer);
     }
 
     private void publishJournalCounters()
@@ -102,6 +105,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     {
         counters.writerBatch(records, bytes, batches);
         publishJournalCounters();
+        if (countersFile != null)
+        {
+            countersFile.afterBatch(nextRingSequence - 1);
+        }
         final long durable = journal.durableSequence();
         if (durable > lastDurable)
         {
@@ -126,6 +133,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
             if (journal.forceIfDue())
             {
                 afterBatch();
+            }
+            else if (countersFile != null)
+            {
+                countersFile.idle();
             }
         }
         catch (final Throwable ex)
@@ -165,6 +176,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
             fail(ex);
         }
         counters.writerBatch(records, bytes, batches);
+        if (countersFile != null)
+        {
+            countersFile.stopped(nextRingSequence - 1, pipeline.failure());
+        }
         ringBuffer.removeGatingSequence(gate);
         pipeline.writerStopped();
     }
@@ -207,6 +222,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         }
         failed = true;
         pipeline.failed(cause);
+        if (countersFile != null)
+        {
+            countersFile.failed(cause);
+        }
         ringBuffer.removeGatingSequence(pipeline.processor().getSequence());
         pipeline.processor().halt();
     }

@@ -27,6 +27,11 @@ class CountersFileTest
 
     private final byte[] record = new byte[100];
 
+    private static JournalConfig small()
+    {
+        return JournalConfig.builder().segmentSize(64 * 1024).build();
+    }
+
     @Test
     void shouldShowTheWriterCountersToAReaderWhenThePublisherIsCalledAtBatchEnd()
     {
@@ -71,7 +76,7 @@ class CountersFileTest
     @Test
     void shouldSayDetachedWhenThePublisherClosesWhileTheWriterStaysOpen()
     {
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build()))
+        try (JournalWriter writer = JournalWriter.open(dir, small()))
         {
             JournalCountersPublisher.open(writer).close();
             try (CountersFileReader reader = CountersFileReader.open(dir))
@@ -84,7 +89,7 @@ class CountersFileTest
     @Test
     void shouldKeepTheFirstFailureReasonWhenTheWriterFails()
     {
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build());
+        try (JournalWriter writer = JournalWriter.open(dir, small());
             CountersFile file = CountersFile.create(dir, 8))
         {
             file.failed(new JournalFailedException("force failed: EIO", null));
@@ -104,7 +109,7 @@ class CountersFileTest
     @Test
     void shouldSayStaleWhenTheHeartbeatIsOlderThanAllowed() throws InterruptedException
     {
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build());
+        try (JournalWriter writer = JournalWriter.open(dir, small());
             JournalCountersPublisher publisher = JournalCountersPublisher.open(writer);
             CountersFileReader reader = CountersFileReader.open(dir))
         {
@@ -118,7 +123,7 @@ class CountersFileTest
     @Test
     void shouldSayDeadWhenTheWriterProcessEndedWithoutClosing() throws Exception
     {
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build());
+        try (JournalWriter writer = JournalWriter.open(dir, small());
             JournalCountersPublisher publisher = JournalCountersPublisher.open(writer))
         {
             final Process gone = new ProcessBuilder("true").start();
@@ -136,7 +141,7 @@ class CountersFileTest
     @Test
     void shouldSeeTheFileReplacedWhenALaterWriterCreatesItsOwn()
     {
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build()))
+        try (JournalWriter writer = JournalWriter.open(dir, small()))
         {
             try (CountersFile first = CountersFile.create(dir, 0);
                 CountersFileReader reader = CountersFileReader.open(dir))
@@ -171,7 +176,7 @@ class CountersFileTest
     @Test
     void shouldLeaveRecoveryAndVerifyUnaffectedWhenTheCountersFileIsInTheDirectory()
     {
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build());
+        try (JournalWriter writer = JournalWriter.open(dir, small());
             JournalCountersPublisher publisher = JournalCountersPublisher.open(writer))
         {
             writer.append(record, 0, record.length);
@@ -204,7 +209,7 @@ class CountersFileTest
             }
         };
         logger.addHandler(handler);
-        try (JournalWriter writer = JournalWriter.open(dir, JournalConfig.builder().build()))
+        try (JournalWriter writer = JournalWriter.open(dir, small()))
         {
             assertThat(writer.recoveryReport().removedFiles()).isEmpty();
             assertThat(writer.nextSequence()).isEqualTo(1);

@@ -6,16 +6,23 @@ import java.util.Objects;
  * Publishes a {@link JournalWriter}'s counters into the journal's counters file, for {@code ringwal stat}, metrics
  * exporters and durable-only readers in other processes. The Disruptor pipeline does this itself; a user of the
  * plain writer calls {@link #publish()} on the writer thread after each {@link JournalWriter#endOfBatch()} (and,
- * when idle, now and then, so the heartbeat stays fresh), and {@link #close()} after closing the writer:
+ * when idle, now and then, so the heartbeat stays fresh), and {@link #close()} after closing the writer, so that the
+ * file records the clean close (closed before the writer, it records only that publishing stopped: "detached"):
  *
  * <pre>{@code
- * try (JournalWriter writer = JournalWriter.open(dir, config);
- *      JournalCountersPublisher counters = JournalCountersPublisher.open(writer))
+ * JournalWriter writer = JournalWriter.open(dir, config);
+ * JournalCountersPublisher counters = JournalCountersPublisher.open(writer);
+ * try
  * {
  *     writer.append(bytes, 0, bytes.length);
  *     writer.endOfBatch();
  *     counters.publish();
- * }   // resources close in reverse order: the writer first, then the publisher records the clean close
+ * }
+ * finally
+ * {
+ *     writer.close();
+ *     counters.close();   // after the writer: the file says "closed", the durable sequence is final
+ * }
  * }</pre>
  *
  * <p>{@link #publish()} is a few release stores into the mapped file: no system call, no allocation, no lock.

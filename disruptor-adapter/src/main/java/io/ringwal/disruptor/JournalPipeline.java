@@ -770,6 +770,20 @@ public final class JournalPipeline implements AutoCloseable
     }
 
     /**
+     * Ring slots claimed by producers but not yet taken by the writer. Safe from any thread; a moment's value.
+     *
+     * @return the number of slots in use, 0 before start.
+     */
+    public long ringFill()
+    {
+        if (journal == null) // volatile, written after the processor: a non-null journal makes the processor visible
+        {
+            return 0;
+        }
+        return Math.max(0, ringBuffer.getCursor() - processor.getSequence().get());
+    }
+
+    /**
      * The largest record accepted.
      *
      * @return bytes.

@@ -103,8 +103,11 @@ public final class RingwalMetrics implements MeterBinder, AutoCloseable
                     .register(registry);
             }
         }
+        // strongly held by the registry: Micrometer's function counters keep only a weak reference to their source,
+        // which would otherwise be collected (their values turning NaN) when the caller drops this binder
         Gauge.builder("ringwal.writer.up", source, CounterSource::up)
             .description("1 while a live writer publishes the counters, 0 otherwise")
+            .strongReference(true)
             .tags(tags)
             .register(registry);
     }

@@ -53,7 +53,9 @@ class RingwalMetricsTest
         {
             pipeline.close();
         }
+        System.gc(); // the binder was dropped: the registry must keep its source alive
         assertThat(registry.get("ringwal.writer.up").gauge().value()).isZero();
+        assertThat(registry.get("ringwal.records").functionCounter().count()).isEqualTo(5_000);
     }
 
     @Test

@@ -212,7 +212,8 @@ final class JournalLock implements AutoCloseable
                 {
                     return;
                 }
-                if (SegmentFileNames.LOCK_FILE_NAME.equals(name) || ReaderPosition.DIRECTORY_NAME.equals(name))
+                if (SegmentFileNames.LOCK_FILE_NAME.equals(name) || ReaderPosition.DIRECTORY_NAME.equals(name) ||
+                    io.ringwal.format.CountersDescriptor.FILE_NAME.equals(name))
                 {
                     continue; // left by an earlier writer, or readers registered first; not a journal by itself
                 }

@@ -57,6 +57,8 @@ public final class JournalReader implements AutoCloseable
     private final Path directory;
     private final Path directoryKey;
     private final long fromSequence;
+    /** Null unless {@link ReaderOption#DURABLE_ONLY}: records above it are held back. */
+    private final DurableBound durableBound;
     private final UnsafeBuffer buffer = new UnsafeBuffer(RETIRED);
     private final FrameChecksum checksum = new FrameChecksum();
     private final ByteBuffer headerBytes = ByteBuffer.allocate(SegmentHeaderDescriptor.HEADER_LENGTH);
@@ -79,12 +81,14 @@ public final class JournalReader implements AutoCloseable
     private final SegmentEndCheck endCheck;
     private final SeekIndex.Position seekPosition = new SeekIndex.Position();
 
-    private JournalReader(final Path directory, final Path directoryKey, final long fromSequence)
+    private JournalReader(final Path directory, final Path directoryKey, final long fromSequence,
+        final DurableBound durableBound)
     {
         this.directory = directory;
         this.directoryKey = directoryKey;
         this.fromSequence = fromSequence;
         this.endCheck = new SegmentEndCheck(directory);
+        this.durableBound = durableBound;
     }
 
     /**
@@ -101,6 +105,24 @@ public final class JournalReader implements AutoCloseable
      */
     public static JournalReader open(final Path directory, final long fromSequence)
     {
+        return open(directory, fromSequence, new ReaderOption[0]);
+    }
+
+    /**
+     * Opens a reader positioned on the record with the given sequence, with options; see
+     * {@link #open(Path, long)}. With {@link ReaderOption#DURABLE_ONLY}, {@link #poll} delivers only records at or
+     * below the durable watermark that the journal's counters file or a clean close shows.
+     *
+     * @param directory    the journal directory.
+     * @param fromSequence the sequence of the first record to deliver, not negative.
+     * @param options      the options.
+     * @return the reader.
+     * @throws IllegalArgumentException  if {@code fromSequence} is negative.
+     * @throws JournalException          as {@link #open(Path, long)}.
+     * @throws JournalCorruptedException if a segment on the way to {@code fromSequence} is damaged.
+     */
+    public static JournalReader open(final Path directory, final long fromSequence, final ReaderOption... options)
+    {
         AgronaAccess.check();
         Objects.requireNonNull(directory, "directory");
         if (fromSequence < 0)
@@ -108,7 +130,13 @@ public final class JournalReader implements AutoCloseable
             throw new IllegalArgumentException("fromSequence=" + fromSequence + " must not be negative");
         }
 
-        final JournalReader reader = new JournalReader(directory, ReaderRegistry.key(directory), fromSequence);
+        boolean durableOnly = false;
+        for (final ReaderOption option : options)
+        {
+            durableOnly |= Objects.requireNonNull(option, "option") == ReaderOption.DURABLE_ONLY;
+        }
+        final JournalReader reader = new JournalReader(directory, ReaderRegistry.key(directory), fromSequence,
+            durableOnly ? new DurableBound(directory) : null);
         try
         {
             reader.seek();
@@ -229,6 +257,10 @@ public final class JournalReader implements AutoCloseable
         {
             closed = true;
             unmapCurrent();
+            if (null != durableBound)
+            {
+                durableBound.close();
+            }
             if (null != registration)
             {
                 ReaderRegistry.deregister(registration);
@@ -392,6 +424,10 @@ public final class JournalReader implements AutoCloseable
             if (FrameDescriptor.TYPE_DATA == frameType)
             {
                 final boolean deliver = sequence >= fromSequence;
+                if (deliver && null != durableBound && !durableBound.covers(sequence))
+                {
+                    break; // DURABLE_ONLY: not known to be durable yet
+                }
                 if (deliver)
                 {
                     verifyCrc(frameOffset, frameLength, frameType);

@@ -142,7 +142,9 @@ public final class SegmentChain
                 {
                     segments.add(entry);
                 }
-                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name) && !ReaderPosition.DIRECTORY_NAME.equals(name))
+                else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name) && !ReaderPosition.DIRECTORY_NAME.equals(name) &&
+                    !io.ringwal.format.CountersDescriptor.FILE_NAME.equals(name) &&
+                    !io.ringwal.format.CountersDescriptor.TEMP_FILE_NAME.equals(name))
                 {
                     otherFiles.add(entry);
                 }

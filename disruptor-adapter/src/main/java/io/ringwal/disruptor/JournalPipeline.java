@@ -138,6 +138,7 @@ public final class JournalPipeline implements AutoCloseable
     private volatile JournalWriter journal;
     private long sequenceOffset;
     private volatile Throwable failure;
+    private boolean publishCountersFile = true;
 
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state = NEW;
@@ -949,6 +950,20 @@ public final class JournalPipeline implements AutoCloseable
     }
 
     /**
+     * Ring slots claimed by producers but not yet taken by the writer. Safe from any thread; a moment's value.
+     *
+     * @return the number of slots in use, 0 before start.
+     */
+    public long ringFill()
+    {
+        if (journal == null) // volatile, written after the processor: a non-null journal makes the processor visible
+        {
+            return 0;
+        }
+        return Math.max(0, ringBuffer.getCursor() - processor.getSequence().get());
+    }
+
+    /**
      * The largest record accepted.
      *
      * @return bytes.
@@ -1044,6 +1059,16 @@ public final class JournalPipeline implements AutoCloseable
         writerStopped.countDown();
         waiters.wakeAll();
         writtenWaiters.wakeAll();
+    }
+
+    void publishCountersFile(final boolean publish)
+    {
+        this.publishCountersFile = publish;
+    }
+
+    boolean publishesCountersFile()
+    {
+        return publishCountersFile;
     }
 
     PipelineCounters countersForWriter()

@@ -59,6 +59,7 @@ public final class JournalPipelineBuilder
     private int maxParkedWaiters = DEFAULT_MAX_PARKED_WAITERS;
     private Framing framing = Framing.WRITER;
     private boolean pipelinedForce = true;
+    private boolean countersFile = true;
 
     JournalPipelineBuilder(final Path directory)
     {
@@ -280,6 +281,20 @@ public final class JournalPipelineBuilder
     }
 
     /**
+     * Whether the pipeline keeps the journal's counters file ({@code ringwal.counters}, see
+     * {@link io.ringwal.journal.CountersFile}) up to date, for {@code ringwal stat}, metrics and durable-only
+     * readers in other processes. On by default; updating it costs a few stores per batch.
+     *
+     * @param countersFile false to publish no counters file.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder countersFile(final boolean countersFile)
+    {
+        this.countersFile = countersFile;
+        return this;
+    }
+
+    /**
      * Checks every value and builds the pipeline (not started; nothing is opened yet).
      *
      * @return the pipeline.
@@ -316,8 +331,10 @@ public final class JournalPipelineBuilder
             thread.setDaemon(true);
             return thread;
         };
-        return new JournalPipeline(dir, config, ringSize, producerType, strategy, maxRecord, maxBatchSize, factory,
-            durabilityListener, maxParkedWaiters, framing, writtenListener, shutdownDrainNanos);
+        final JournalPipeline pipeline = new JournalPipeline(dir, config, ringSize, producerType, strategy, maxRecord,
+            maxBatchSize, factory, durabilityListener, maxParkedWaiters, framing, writtenListener, shutdownDrainNanos);
+        pipeline.publishCountersFile(countersFile);
+        return pipeline;
     }
 
     private long idleTimeout(final ForcePolicy policy)

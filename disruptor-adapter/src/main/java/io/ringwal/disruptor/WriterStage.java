@@ -28,6 +28,8 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     private final long sequenceOffset;
     private final boolean producerFraming;
     private final PipelineCounters counters;
+    /** Null when the pipeline publishes no counters file. */
+    private final PipelineCountersPublisher countersFile;
     private long nextRingSequence;
     private long records;
     private long bytes;
@@ -50,6 +52,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         this.counters = pipeline.countersForWriter();
         this.lastWritten = sequenceOffset - 1;
         publishJournalCounters(); // what opening the journal did (the first segment) counts before the first batch
+        this.countersFile = PipelineCountersPublisher.create(pipeline, journal, ringBuffer);
     }
 
     private void publishJournalCounters()
@@ -111,6 +114,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
     {
         counters.writerBatch(records, bytes, batches);
         publishJournalCounters();
+        if (countersFile != null)
+        {
+            countersFile.afterBatch(nextRingSequence - 1);
+        }
         final long written = nextRingSequence + sequenceOffset - 1;
         if (written > lastWritten)
         {
@@ -136,6 +143,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
             journal.forceIfDue();
             // also when nothing was due: a pipelined force that completed since the last batch is counted now
             afterBatch();
+            if (countersFile != null)
+            {
+                countersFile.idle();
+            }
         }
         catch (final Throwable ex)
         {
@@ -174,6 +185,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
             fail(ex);
         }
         counters.writerBatch(records, bytes, batches);
+        if (countersFile != null)
+        {
+            countersFile.stopped(nextRingSequence - 1, pipeline.failure());
+        }
         ringBuffer.removeGatingSequence(gate);
         pipeline.writerStopped();
     }
@@ -216,6 +231,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         }
         failed = true;
         pipeline.failed(cause);
+        if (countersFile != null)
+        {
+            countersFile.failed(cause);
+        }
         ringBuffer.removeGatingSequence(pipeline.processor().getSequence());
         pipeline.processor().halt();
     }

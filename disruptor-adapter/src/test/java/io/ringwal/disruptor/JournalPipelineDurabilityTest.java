@@ -213,7 +213,10 @@ class JournalPipelineDurabilityTest
         };
         final JournalConfig config = JournalConfig.builder().segmentSize(64 * 1024)
             .forcePolicy(ForcePolicy.everyBatch()).forceObserver(slowDisk).build();
-        try (JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(config).ringSize(8).build()
+        // forces on the writer thread: the slow force holds the writer, so the ring fills (with pipelined forcing
+        // the writer goes on appending during a slow force and the ring only fills when the disk falls behind)
+        try (JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(config).ringSize(8)
+            .pipelinedForce(false).build()
             .start())
         {
             final byte[] payload = new byte[32];

@@ -56,11 +56,10 @@ import picocli.CommandLine.Parameters;
         "      -X compression.type=lz4 -X linger.ms=20",
         "  ./ringwal ship DIR --bootstrap-servers 127.0.0.1:9092 --topic t --from 1000 --until 2000",
         "",
-        "Exit codes: 0 stopped by --until, 130 Ctrl-C (SIGINT) / 143 SIGTERM (what was",
-        "sent is committed and the summary printed first),",
-        "1 broker unreachable at start, topic missing, another shipper with the same",
-        "transactional id took over, journal damaged or already deleted where shipping",
-        "must resume, 2 bad arguments."
+        "Exit codes: 0 stopped by --until, 130 Ctrl-C (SIGINT) / 143 SIGTERM (what was sent is committed and " +
+            "the summary printed first), 1 broker unreachable at start, topic missing, another shipper with the " +
+            "same transactional id took over, journal damaged or already deleted where shipping must resume, " +
+            "2 bad arguments."
     })
 public final class ShipCommand implements Callable<Integer>, io.ringwal.cli.RingwalSubcommand
 {

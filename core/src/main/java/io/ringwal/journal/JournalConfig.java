@@ -503,8 +503,8 @@ public final class JournalConfig
          * written meanwhile, and the durable watermark (and {@link JournalWriter#durabilityListener}) advances after
          * each completed force. Off: the writer forces itself at the end of the batch and waits. Rotations, explicit
          * {@link JournalWriter#force()} and close are synchronous either way. A failed force is final in both.
-         * Default off for a writer used directly (after {@code endOfBatch()} returns, what it forced is durable);
-         * the Disruptor pipeline turns it on unless told otherwise (its acknowledgements follow the watermark).
+         * Default off (after {@code endOfBatch()} returns, what it forced is durable). Pipelined forcing does not yet
+         * bound the unforced backlog: a writer faster than the disk runs ahead of the forces.
          *
          * @param pipelined true to force on a thread of its own.
          * @return this builder.

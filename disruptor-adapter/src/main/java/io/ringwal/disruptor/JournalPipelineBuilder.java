@@ -58,7 +58,7 @@ public final class JournalPipelineBuilder
     private long shutdownDrainNanos = DEFAULT_SHUTDOWN_DRAIN_NANOS;
     private int maxParkedWaiters = DEFAULT_MAX_PARKED_WAITERS;
     private Framing framing = Framing.WRITER;
-    private boolean pipelinedForce = true;
+    private boolean pipelinedForce;
     private boolean countersFile = true;
 
     JournalPipelineBuilder(final Path directory)
@@ -234,8 +234,10 @@ public final class JournalPipelineBuilder
     /**
      * Whether the journal forces on a thread of its own while the writer thread goes on appending (pipelined group
      * commit, {@link JournalConfig.Builder#pipelinedForce(boolean)}): acknowledgements then follow each completed
-     * force, and the durability listener and waiters are woken from the force thread. Default on; off makes the
-     * writer thread force at the end of each batch and wait.
+     * force, and the durability listener and waiters are woken from the force thread. Default off (the writer thread
+     * forces at the end of each batch and waits): measured side by side, pipelining raised flat-out throughput by
+     * 1–30 % but let the unforced backlog grow without bound, so publish-to-durable latency was several times
+     * worse (docs/BENCHMARKS.md, "Current figures").
      *
      * @param pipelined whether to pipeline forces.
      * @return this builder.

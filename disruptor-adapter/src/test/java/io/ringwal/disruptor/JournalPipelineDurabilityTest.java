@@ -64,12 +64,26 @@ class JournalPipelineDurabilityTest
     @MethodSource("policies")
     void shouldNeverAcknowledgeDurabilityAheadOfARealForce(final ForcePolicy policy) throws Exception
     {
+        neverAheadOfARealForce(policy, false);
+    }
+
+    @ParameterizedTest
+    @MethodSource("policies")
+    void shouldNeverAcknowledgeDurabilityAheadOfARealForceWhenForcesArePipelined(final ForcePolicy policy)
+        throws Exception
+    {
+        neverAheadOfARealForce(policy, true);
+    }
+
+    private void neverAheadOfARealForce(final ForcePolicy policy, final boolean pipelined) throws Exception
+    {
         final RecordingObserver observer = new RecordingObserver();
         final JournalConfig config = JournalConfig.builder().segmentSize(64 * 1024).forcePolicy(policy)
             .forceObserver(observer).build();
         final AtomicReference<String> violation = new AtomicReference<>();
         final List<Long> listened = new ArrayList<>();
         final JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(config).ringSize(256)
+            .pipelinedForce(pipelined)
             .durabilityListener(durable ->
             {
                 listened.add(durable);

@@ -246,7 +246,7 @@ class JournalPipelineTest
             }
         }
         assertThat(advances).isSorted().doesNotHaveDuplicates().endsWith(5L).hasSizeGreaterThanOrEqualTo(2);
-        // on the thread that completed the force: the force thread, since forces are pipelined by default
+        // on the thread that completed the force: the writer thread, or the force thread when forces are pipelined
         assertThat(threads).allMatch(name -> name.startsWith("ringwal-forcer-") || name.startsWith("ringwal-writer-"));
     }
 

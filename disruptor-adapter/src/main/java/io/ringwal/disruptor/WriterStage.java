@@ -75,8 +75,10 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
             write(slot, sequence);
             if (endOfBatch)
             {
-                journal.endOfBatch();
                 batches++;
+                // counted before the force: a waiter the force wakes (through the durability listener) sees it
+                counters.writerBatch(records, bytes, batches);
+                journal.endOfBatch();
                 afterBatch();
             }
         }

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -55,15 +58,15 @@ public final class JournalWriter implements AutoCloseable
     private final SegmentFlusher flusher;
     /** Forces on its own thread while this one appends (pipelined forcing); null when forces are synchronous. */
     private final PipelinedForcer forcer;
-    private volatile java.util.function.LongConsumer durabilityListener;
-    private volatile java.util.function.Consumer<Throwable> failureListener;
+    private volatile LongConsumer durabilityListener;
+    private volatile Consumer<Throwable> failureListener;
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
     private final JournalCounters counters = new JournalCounters();
     private final RecoveryReport recoveryReport;
     private final long journalId;
     /** The active segment's base, for retention on the allocator thread (never retires it or anything after). */
-    private final java.util.concurrent.atomic.AtomicLong retentionBase;
+    private final AtomicLong retentionBase;
 
     private MappedSegment active;
     private UnsafeBuffer buffer;
@@ -92,7 +95,7 @@ public final class JournalWriter implements AutoCloseable
         final JournalRecovery.Result recovered,
         final SegmentAllocator allocator,
         final AdaptivePreallocation adaptive,
-        final java.util.concurrent.atomic.AtomicLong retentionBase)
+        final AtomicLong retentionBase)
     {
         this.retentionBase = retentionBase;
         this.directory = directory;
@@ -143,8 +146,8 @@ public final class JournalWriter implements AutoCloseable
                 new AdaptivePreallocation(config.forcePolicy().kind() == ForcePolicy.Kind.EVERY_BATCH ?
                     0 : config.segmentSize()) : null;
             // -1 until the writer has an active segment: a new journal has nothing to retire before that
-            final java.util.concurrent.atomic.AtomicLong retentionBase =
-                new java.util.concurrent.atomic.AtomicLong(recovered.lastSegment != null ? recovered.lastSegmentBase : -1);
+            final AtomicLong retentionBase =
+                new AtomicLong(recovered.lastSegment != null ? recovered.lastSegmentBase : -1);
             final RetentionPolicy retention = config.retention();
             final int maxFree = config.preparedSegments() + 1;
             final Runnable housekeeping = retention.keepsAll() ? null : () ->
@@ -509,11 +512,7 @@ public final class JournalWriter implements AutoCloseable
      */
     private void forceThroughNextLength()
     {
-        final int end = Math.min(segmentSize, position + FrameDescriptor.HEADER_LENGTH);
-        final int from = forcedPosition & -PAGE_SIZE;
-        forceAndPublish(from, end - from, position, nextSequence - 1);
-        submittedPosition = position;
-        firstUnforcedNanos = -1;
+        forceActiveThrough(Math.min(segmentSize, position + FrameDescriptor.HEADER_LENGTH));
     }
 
     private long advance(final int frameOffset, final int frameLength, final int length)
@@ -640,7 +639,7 @@ public final class JournalWriter implements AutoCloseable
      *
      * @param listener the callback, or null for none.
      */
-    public void durabilityListener(final java.util.function.LongConsumer listener)
+    public void durabilityListener(final LongConsumer listener)
     {
         this.durabilityListener = listener;
     }
@@ -653,7 +652,7 @@ public final class JournalWriter implements AutoCloseable
      *
      * @param listener the callback, or null for none.
      */
-    public void failureListener(final java.util.function.Consumer<Throwable> listener)
+    public void failureListener(final Consumer<Throwable> listener)
     {
         this.failureListener = listener;
     }
@@ -676,8 +675,14 @@ public final class JournalWriter implements AutoCloseable
 
     private void forceActive()
     {
+        forceActiveThrough(position);
+    }
+
+    /** Forces the active segment from the page of the last forced byte up to {@code end} (at least the position). */
+    private void forceActiveThrough(final int end)
+    {
         final int from = forcedPosition & -PAGE_SIZE;
-        forceAndPublish(from, position - from, position, nextSequence - 1);
+        forceAndPublish(from, end - from, position, nextSequence - 1);
         submittedPosition = position;
         firstUnforcedNanos = -1;
     }
@@ -715,7 +720,7 @@ public final class JournalWriter implements AutoCloseable
             return; // a force that covered only a marker or a header: nothing new is durable
         }
         durableSequence.setRelease(upto);
-        final java.util.function.LongConsumer listener = durabilityListener;
+        final LongConsumer listener = durabilityListener;
         if (listener != null)
         {
             listener.accept(upto);
@@ -859,7 +864,7 @@ public final class JournalWriter implements AutoCloseable
         {
             failure = failed;
             LOG.log(System.Logger.Level.ERROR, failed.getMessage(), cause);
-            final java.util.function.Consumer<Throwable> listener = failureListener;
+            final Consumer<Throwable> listener = failureListener;
             if (listener != null)
             {
                 listener.accept(failed);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,7 +52,18 @@ class JournallerThenBusinessLogicExampleTest
         assertThat(count[0]).isEqualTo(events);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
+    void shouldLiveInTheTestClassesSoThatTheAdapterJarDoesNotShipIt() throws Exception
+    {
+        final Path location = Path.of(JournallerThenBusinessLogicExample.class.getProtectionDomain().getCodeSource()
+            .getLocation().toURI());
+
+        assertThat(location.getFileName().toString()).isEqualTo("test-classes");
+        assertThat(Path.of(System.getProperty("user.dir"), "target", "classes", "io", "ringwal", "disruptor",
+            "example")).doesNotExist();
+    }
+
+    @Test
     void shouldRunFromMain() throws Exception
     {
         JournallerThenBusinessLogicExample.main(new String[] {dir.toString(), "1000", "durable"});

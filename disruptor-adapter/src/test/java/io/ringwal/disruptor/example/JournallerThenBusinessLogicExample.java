@@ -34,7 +34,9 @@ import io.ringwal.journal.JournalConfig;
  * ring sequence instead, which gives the same guarantee under a bounded policy (group commits every few
  * milliseconds).
  *
- * <p>Run: {@code java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp ... 
+ * <p>It lives in the adapter's test sources, so that it is compiled and run by the tests but does not ship in the
+ * adapter's jar. Run: {@code mvn -pl disruptor-adapter -am test-compile}, then
+ * {@code java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp disruptor-adapter/target/test-classes:...
  * io.ringwal.disruptor.example.JournallerThenBusinessLogicExample [directory] [events] [journaller|durable]}.
  */
 public final class JournallerThenBusinessLogicExample

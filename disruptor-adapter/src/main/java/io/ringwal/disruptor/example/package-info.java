@@ -1,4 +1,0 @@
-/**
- * Runnable examples of the Disruptor adapter.
- */
-package io.ringwal.disruptor.example;

@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
@@ -251,15 +253,20 @@ public final class AeronArchiveContender implements Contender
     }
 
     @Override
-    public String counters()
+    public Map<String, Long> counters()
     {
         long waits = 0;
         for (int p = 0; p < buffers.length; p++)
         {
             waits += backPressured[p * PAD];
         }
-        return "recordingId=" + recordingId + " recordedPosition=" + counters.getCounterValue(counterId) +
-            " termLength=" + termLength + " fileSyncLevel=" + fileSyncLevel + " backPressuredOffers=" + waits;
+        final Map<String, Long> result = new LinkedHashMap<>();
+        result.put("recordingId", recordingId);
+        result.put("recordedPosition", counters.getCounterValue(counterId));
+        result.put("termLength", (long)termLength);
+        result.put("fileSyncLevel", (long)fileSyncLevel);
+        result.put("backPressuredOffers", waits);
+        return result;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.ringwal.peers;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One peer in the comparison. A fresh instance runs in a fresh JVM for one (workload, repetition):
@@ -100,13 +101,13 @@ public interface Contender
     void awaitAll() throws Exception;
 
     /**
-     * A line of the contender's own counters for the result, or an empty string.
+     * The contender's own counters for the result (name to value, in the order to show), or an empty map.
      *
      * @return the counters.
      */
-    default String counters()
+    default Map<String, Long> counters()
     {
-        return "";
+        return Map.of();
     }
 
     /**

@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -102,9 +104,12 @@ public final class GroupCommitContender extends DisruptorBaseline
     }
 
     @Override
-    public String counters()
+    public Map<String, Long> counters()
     {
-        return "forces=" + forces + " bytes=" + position;
+        final Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("forces", forces);
+        counters.put("bytes", position);
+        return counters;
     }
 
     @Override

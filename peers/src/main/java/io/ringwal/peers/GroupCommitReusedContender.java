@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -202,11 +204,16 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     }
 
     @Override
-    public String counters()
+    public Map<String, Long> counters()
     {
-        return "ring=" + ringSlots + " forces=" + forces + " bytes=" + bytes + " poolFiles=" + pool.size() +
-            " fileSize=" + FILE_SIZE +
-            " poolExhausted=" + poolExhausted;
+        final Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("ring", (long)ringSlots);
+        counters.put("forces", forces);
+        counters.put("bytes", bytes);
+        counters.put("poolFiles", (long)pool.size());
+        counters.put("fileSize", (long)FILE_SIZE);
+        counters.put("poolExhausted", poolExhausted);
+        return counters;
     }
 
     @Override

@@ -8,16 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The side-by-side driver: runs every (cell, contender) in a fresh JVM per repetition, interleaving the
@@ -36,7 +41,11 @@ import java.util.stream.Stream;
  * 4 GiB, unless {@code --sustained-bytes} (k/m/g suffixes) says otherwise; with a sustained cell in the run, dd writes 4 GiB
  * unless {@code --dd-mib} says otherwise.
  */
-public final class PeersMain
+@Command(name = "PeersMain", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs the side-by-side comparison: every (cell, contender) in a fresh JVM per repetition, then " +
+        "prints and writes the report (see docs/PEERS.md).",
+    footer = "Exit codes: 0 the comparison ran (whatever the verdicts), 1 it failed, 2 bad arguments.")
+public final class PeersMain implements Callable<Integer>
 {
     /** The system property that overrides the forked runs' class path (default: this JVM's). */
     public static final String CHILD_CLASSPATH_PROPERTY = "peers.child.classpath";
@@ -124,7 +133,58 @@ public final class PeersMain
         new Cell("log-4p-100B", 4, 100, 0, LOGGING, "ringwal-log4j2"),
         new Cell("log-latency-200k-100B", 4, 100, 200_000, LOGGING, "ringwal-log4j2"));
 
-    private PeersMain()
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--reps", paramLabel = "N", description = "Repetitions (default: 3, with --long 5).")
+    private Integer reps;
+
+    @Option(names = "--duration-ms", paramLabel = "MS",
+        description = "Measured time of a timed run (default: 2000, with --long 10000).")
+    private Long durationMs;
+
+    @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "500",
+        description = "Warm-up before it (default: ${DEFAULT-VALUE}).")
+    private long warmupMs;
+
+    @Option(names = "--long", description = "5 repetitions of 10-second runs (unless --reps or --duration-ms say).")
+    private boolean longRun;
+
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "1g",
+        description = "The forked JVMs' heap, -Xms = -Xmx (default: ${DEFAULT-VALUE}).")
+    private String heap;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "peers/target/peers-runs",
+        description = "Where the runs write (default: ${DEFAULT-VALUE}).")
+    private Path runDirOption;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "peers/target/peers-report",
+        description = "Where the report, results.jsonl, .hgrm files and plots go (default: ${DEFAULT-VALUE}).")
+    private Path outOption;
+
+    @Option(names = "--cells", paramLabel = "NAME", split = ",", description = "Only these cells (default: all).")
+    private List<String> cellFilter = new ArrayList<>();
+
+    @Option(names = "--contenders", paramLabel = "NAME", split = ",",
+        description = "Only these contenders (default: all).")
+    private List<String> contenderFilter = new ArrayList<>();
+
+    @Option(names = "--no-dd", description = "Do not measure the disk's synced write rate with dd.")
+    private boolean noDd;
+
+    @Option(names = "--dd-mib", paramLabel = "MIB",
+        description = "How much dd writes (default: 512, 4096 with a sustained cell in the run).")
+    private Integer ddMibOption;
+
+    @Option(names = "--sustained-bytes", paramLabel = "BYTES",
+        description = "Payload a sustained cell writes, with an optional k/m/g suffix (default: " +
+            SUSTAINED_DIRTY_LIMITS + " times the kernel's dirty limit, at least 4 GiB).")
+    private String sustainedBytesOption;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    PeersMain()
     {
     }
 
@@ -132,39 +192,38 @@ public final class PeersMain
      * Runs the comparison.
      *
      * @param args see the class comment.
-     * @throws Exception on failure.
      */
-    public static void main(final String[] args) throws Exception
+    public static void main(final String[] args)
     {
-        final Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++)
+        System.exit(PeersCommandLine.execute(new PeersMain(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        for (final String name : cellFilter)
         {
-            final String a = args[i];
-            if (a.equals("--no-dd") || a.equals("--long"))
-            {
-                opts.put(a.substring(2), "true");
-            }
-            else if (a.startsWith("--") && i + 1 < args.length)
-            {
-                opts.put(a.substring(2), args[++i]);
-            }
-            else
-            {
-                System.err.println("bad argument " + a + "; see PeersMain's class comment or docs/PEERS.md");
-                System.exit(2);
-            }
+            PeersCommandLine.checkName(spec, "--cells", name, CELLS.stream().map(Cell::name).toList());
         }
-        final boolean longRun = opts.containsKey("long");
-        final int reps = Integer.parseInt(opts.getOrDefault("reps", longRun ? "5" : "3"));
-        final long durationMs = Long.parseLong(opts.getOrDefault("duration-ms", longRun ? "10000" : "2000"));
-        final long warmupMs = Long.parseLong(opts.getOrDefault("warmup-ms", "500"));
-        final String heap = opts.getOrDefault("heap", "1g");
-        final Path runDir = Path.of(opts.getOrDefault("dir", "peers/target/peers-runs")).toAbsolutePath();
-        final Path out = Path.of(opts.getOrDefault("out", "peers/target/peers-report")).toAbsolutePath();
-        final List<String> cellFilter = list(opts.get("cells"));
-        final List<String> contenderFilter = list(opts.get("contenders"));
-        checkNames("cell", cellFilter, CELLS.stream().map(Cell::name).toList());
-        checkNames("contender", contenderFilter, Contenders.ALL);
+        for (final String name : contenderFilter)
+        {
+            PeersCommandLine.checkName(spec, "--contenders", name, Contenders.ALL);
+        }
+        final int reps = this.reps != null ? this.reps : longRun ? 5 : 3;
+        final long durationMs = this.durationMs != null ? this.durationMs : longRun ? 10_000 : 2_000;
+        PeersCommandLine.checkPositive(spec, "--reps", reps);
+        PeersCommandLine.checkPositive(spec, "--duration-ms", durationMs);
+        if (warmupMs < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--warmup-ms=" + warmupMs + " must not be negative");
+        }
+        if (ddMibOption != null)
+        {
+            PeersCommandLine.checkPositive(spec, "--dd-mib", ddMibOption);
+        }
+        final Long sustainedBytesGiven = sustainedBytesOption == null ? null : parseBytesOption();
+        final Path runDir = runDirOption.toAbsolutePath();
+        final Path out = outOption.toAbsolutePath();
         final List<Cell> cells = CELLS.stream()
             .filter(c -> cellFilter.isEmpty() || cellFilter.contains(c.name()))
             .map(c -> new Cell(c.name(), c.producers(), c.size(), c.rate(), c.contenders().stream()
@@ -172,8 +231,13 @@ public final class PeersMain
                 c.volumeBytes()))
             .filter(c -> !c.contenders().isEmpty())
             .toList();
+        if (cells.isEmpty())
+        {
+            throw new ParameterException(spec.commandLine(), "--cells " + String.join(",", cellFilter) +
+                " and --contenders " + String.join(",", contenderFilter) + " have no (cell, contender) in common");
+        }
         final boolean anySustained = cells.stream().anyMatch(Cell::sustained);
-        final int ddMib = Integer.parseInt(opts.getOrDefault("dd-mib", anySustained ? "4096" : "512"));
+        final int ddMib = ddMibOption != null ? ddMibOption : anySustained ? 4096 : 512;
 
         Files.createDirectories(out.resolve("hgrm"));
         Files.createDirectories(runDir);
@@ -183,16 +247,16 @@ public final class PeersMain
             "stats: disk bytes not measured)" : disk.describe()) + "; disk bytes = sectors written to that " +
             "device from the start of the run until after its files were fsynced, whoever wrote them.");
         final DirtyLimits dirtyAtStart = anySustained ? DirtyLimits.read() : null;
-        final long sustainedBytes = anySustained ? sustainedBytes(opts.get("sustained-bytes"), runDir, notes) : 0;
+        final long sustainedBytes = anySustained ? sustainedBytes(sustainedBytesGiven, runDir, notes) : 0;
         final String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         final long started = System.nanoTime();
-        final List<Map<String, String>> results = new ArrayList<>();
+        final List<RunResult.Row> results = new ArrayList<>();
         final List<Double> ddRates = new ArrayList<>();
         int runs = 0;
         final int total = reps * cells.stream().mapToInt(c -> c.contenders().size()).sum();
         for (int rep = 0; rep < reps; rep++)
         {
-            if (!opts.containsKey("no-dd"))
+            if (!noDd)
             {
                 ddRates.add(dd(runDir, ddMib));
             }
@@ -202,21 +266,17 @@ public final class PeersMain
             for (final Cell cell : cells)
             {
                 final List<String> order = new ArrayList<>(cell.contenders());
-                java.util.Collections.rotate(order, -rep);
+                Collections.rotate(order, -rep);
                 for (final String contender : order)
                 {
                     runs++;
                     final Workload w = workload(cell, durationMs, warmupMs, sustainedBytes);
                     final String hgrm = out.resolve("hgrm").resolve(cell.name() + "-" + contender + "-rep" + rep)
                         .toString();
-                    final Map<String, String> r = fork(contender, w, runDir.resolve("run"), heap, hgrm, childFlags);
-                    r.put("cell", cell.name());
-                    r.put("rep", Integer.toString(rep));
-                    r.put("hgrm", hgrm);
-                    results.add(r);
-                    System.err.printf(Locale.ROOT, "[%d/%d] rep %d %-25s %-20s %12s rec/s  disk/payload %s  %s%n",
-                        runs, total, rep, cell.name(), contender, r.getOrDefault("recordsPerSec", "-"),
-                        r.getOrDefault("diskPerPayload", "-"), r.getOrDefault("verdict", "?"));
+                    final RunResult r = fork(contender, w, runDir.resolve("run"), heap, hgrm, childFlags);
+                    results.add(new RunResult.Row(cell.name(), rep, hgrm, r));
+                    System.err.printf(Locale.ROOT, "[%d/%d] rep %d %-25s %-20s %12.0f rec/s  disk/payload %.2f  %s%n",
+                        runs, total, rep, cell.name(), contender, r.recordsPerSec(), r.diskPerPayload(), r.verdict());
                 }
             }
         }
@@ -229,30 +289,67 @@ public final class PeersMain
         final String report = Report.render(new Report.Run(cells, results, ddRates, ddMib, reps, durationMs,
             warmupMs, heap, loadBefore, loadAfter, (System.nanoTime() - started) / 1e9, notes), out);
         Files.writeString(out.resolve("report.md"), report);
-        try (Stream<String> lines = results.stream().map(PeersMain::toJson))
-        {
-            Files.write(out.resolve("results.jsonl"), (Iterable<String>)lines::iterator);
-        }
+        writeResults(results, out.resolve("results.jsonl"));
         System.out.println(report);
         System.err.println("report written to " + out.resolve("report.md"));
+        return 0;
+    }
+
+    private long parseBytesOption()
+    {
+        try
+        {
+            return parseBytes(sustainedBytesOption);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), "--sustained-bytes " + sustainedBytesOption +
+                ": not a positive byte count such as 512m, 12g or 1000000");
+        }
+    }
+
+    /**
+     * Writes the driver's results, one JSON object per line.
+     *
+     * @param rows the results.
+     * @param file the file.
+     * @throws IOException on failure.
+     */
+    static void writeResults(final List<RunResult.Row> rows, final Path file) throws IOException
+    {
+        Files.write(file, rows.stream().map(RunResult::toJson).toList(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a {@code results.jsonl} written by {@link #writeResults}.
+     *
+     * @param file the file.
+     * @return the results.
+     * @throws IOException on failure.
+     * @throws IllegalArgumentException naming the line, if a line is not a result.
+     */
+    static List<RunResult.Row> readResults(final Path file) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        final List<RunResult.Row> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            try
+            {
+                rows.add(RunResult.fromJson(lines.get(i), RunResult.Row.class));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + ex.getMessage(), ex);
+            }
+        }
+        return rows;
     }
 
     private static boolean sameRules(final DirtyLimits a, final DirtyLimits b)
     {
         return a.dirtyRatio() == b.dirtyRatio() && a.dirtyBackgroundRatio() == b.dirtyBackgroundRatio() &&
             a.dirtyBytes() == b.dirtyBytes() && a.dirtyBackgroundBytes() == b.dirtyBackgroundBytes();
-    }
-
-    private static void checkNames(final String kind, final List<String> given, final List<String> known)
-    {
-        for (final String name : given)
-        {
-            if (!known.contains(name))
-            {
-                System.err.println("unknown " + kind + " " + name + "; known: " + String.join(",", known));
-                System.exit(2);
-            }
-        }
     }
 
     /**
@@ -282,22 +379,21 @@ public final class PeersMain
      * {@value #SUSTAINED_DIRTY_LIMITS} times the kernel's dirty limit and at least {@link #SUSTAINED_MIN_BYTES};
      * checked against the free space.
      */
-    private static long sustainedBytes(final String option, final Path runDir, final List<String> notes)
+    private long sustainedBytes(final Long given, final Path runDir, final List<String> notes)
         throws IOException
     {
         final DirtyLimits limits = DirtyLimits.read();
-        final long bytes = option != null ? parseBytes(option) :
+        final long bytes = given != null ? given :
             Math.max(SUSTAINED_MIN_BYTES, SUSTAINED_DIRTY_LIMITS * limits.limitBytes());
         final long free = Files.getFileStore(runDir).getUsableSpace();
         if (bytes * 5 / 4 > free)
         {
-            System.err.println("the sustained cells write " + bytes + " bytes but only " + free + " are free " +
-                "under " + runDir + "; free space or pass --sustained-bytes");
-            System.exit(2);
+            throw new ParameterException(spec.commandLine(), "the sustained cells write " + bytes + " bytes but only " +
+                free + " are free under " + runDir + "; free space or pass a smaller --sustained-bytes");
         }
         notes.add("Dirty-page limits: " + limits.describe() + ". Sustained cells write " +
             String.format(Locale.ROOT, "%.2f GB", bytes / 1e9) + " of payload per run (" +
-            (option != null ? "--sustained-bytes " + option : "the larger of " + SUSTAINED_DIRTY_LIMITS +
+            (given != null ? "--sustained-bytes " + sustainedBytesOption : "the larger of " + SUSTAINED_DIRTY_LIMITS +
             " × the dirty limit and " + (SUSTAINED_MIN_BYTES >> 30) + " GiB") +
             String.format(Locale.ROOT, ": %.1f× the dirty limit", bytes / (double)limits.limitBytes()) + ").");
         return bytes;
@@ -322,25 +418,20 @@ public final class PeersMain
         return value << shift;
     }
 
-    private static List<String> list(final String csv)
-    {
-        return csv == null || csv.isBlank() ? List.of() : Arrays.asList(csv.split(","));
-    }
-
     /**
-     * Runs one contender in a fresh JVM with its own flags and returns the fields of its result line (or a
-     * {@code verdict} of {@code FAILED} with the tail of its output).
+     * Runs one contender in a fresh JVM with its own flags and returns its result (or, if it printed none, a
+     * result whose {@code verdict} is {@code FAILED} with the tail of its output).
      *
      * @param contender the contender.
      * @param workload  the workload.
      * @param dir       the run directory (emptied before and deleted after).
      * @param heap      the heap size (-Xms = -Xmx, pre-touched).
      * @param hgrm      the latency distribution prefix.
-     * @return the result fields.
+     * @return the result.
      * @throws IOException          if the JVM cannot be started.
      * @throws InterruptedException if interrupted.
      */
-    public static Map<String, String> fork(final String contender, final Workload workload, final Path dir,
+    public static RunResult fork(final String contender, final Workload workload, final Path dir,
         final String heap, final String hgrm) throws IOException, InterruptedException
     {
         return fork(contender, workload, dir, heap, hgrm, List.of());
@@ -356,11 +447,11 @@ public final class PeersMain
      * @param heap       the heap size (-Xms = -Xmx, pre-touched).
      * @param hgrm       the latency distribution prefix.
      * @param extraFlags more JVM flags.
-     * @return the result fields.
+     * @return the result.
      * @throws IOException          if the JVM cannot be started.
      * @throws InterruptedException if interrupted.
      */
-    public static Map<String, String> fork(final String contender, final Workload workload, final Path dir,
+    public static RunResult fork(final String contender, final Workload workload, final Path dir,
         final String heap, final String hgrm, final List<String> extraFlags) throws IOException, InterruptedException
     {
         deleteTree(dir);
@@ -411,47 +502,18 @@ public final class PeersMain
         final boolean exited = process.waitFor(5, TimeUnit.MINUTES);
         deleteTree(dir);
         AeronArchiveContender.deleteAbandonedAeronDirectories();
-        final Map<String, String> result = resultLine != null ? parse(resultLine) : new LinkedHashMap<>();
-        result.putIfAbsent("contender", contender);
-        if (resultLine == null || !exited || process.exitValue() != 0)
+        final boolean failed = resultLine == null || !exited || process.exitValue() != 0;
+        if (!exited)
         {
-            if (!exited)
-            {
-                process.destroyForcibly();
-            }
-            result.put("verdict", "FAILED (exit " + (exited ? process.exitValue() : "timeout") + ")");
-            result.put("ok", "0");
-            result.put("problem", String.join(" | ", tail));
+            process.destroyForcibly();
         }
-        return result;
-    }
-
-    private static final Pattern FIELD = Pattern.compile("\"([^\"]+)\":(\"([^\"]*)\"|[^,}]*)");
-
-    /**
-     * Parses the flat JSON object a child prints.
-     *
-     * @param json the object.
-     * @return its fields as strings.
-     */
-    public static Map<String, String> parse(final String json)
-    {
-        final Map<String, String> map = new LinkedHashMap<>();
-        final Matcher m = FIELD.matcher(json);
-        while (m.find())
+        final String verdict = "FAILED (exit " + (exited ? process.exitValue() : "timeout") + ")";
+        if (resultLine == null)
         {
-            map.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
+            return RunResult.failed(contender, verdict, String.join(" | ", tail));
         }
-        return map;
-    }
-
-    private static String toJson(final Map<String, String> fields)
-    {
-        final StringBuilder sb = new StringBuilder("{");
-        fields.forEach((k, v) -> sb.append('"').append(k).append("\":\"").append(v.replace("\"", "'"))
-            .append("\","));
-        sb.setLength(sb.length() - 1);
-        return sb.append('}').toString();
+        final RunResult result = RunResult.fromJson(resultLine, RunResult.class);
+        return failed ? result.failedWith(verdict, String.join(" | ", tail)) : result;
     }
 
     private static double dd(final Path dir, final int mib) throws IOException, InterruptedException

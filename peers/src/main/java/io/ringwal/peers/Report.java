@@ -35,7 +35,7 @@ final class Report
      * @param seconds    how long the run took.
      * @param notes      sentences about the machine (device, dirty limits) for the header.
      */
-    record Run(List<PeersMain.Cell> cells, List<Map<String, String>> results, List<Double> ddRates, int ddMib,
+    record Run(List<PeersMain.Cell> cells, List<RunResult.Row> results, List<Double> ddRates, int ddMib,
         int reps, long durationMs, long warmupMs, String heap, String loadBefore, String loadAfter, double seconds,
         List<String> notes)
     {
@@ -43,7 +43,7 @@ final class Report
 
     static String render(final Run run, final Path out) throws IOException
     {
-        final List<Map<String, String>> results = run.results();
+        final List<RunResult.Row> results = run.results();
         final List<Double> ddRates = run.ddRates();
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Runs: %d repetitions x %d ms measured (+%d ms warm-up), each in a " +
@@ -84,26 +84,25 @@ final class Report
         return sb.toString();
     }
 
-    private static List<Map<String, String>> of(final List<Map<String, String>> results, final String cell,
+    private static List<RunResult.Row> of(final List<RunResult.Row> results, final String cell,
         final String contender)
     {
-        return results.stream().filter(r -> cell.equals(r.get("cell")) && contender.equals(r.get("contender")))
+        return results.stream().filter(r -> cell.equals(r.cell()) && contender.equals(r.result().contender()))
             .toList();
     }
 
-    private static boolean allOk(final List<Map<String, String>> runs)
+    private static boolean allOk(final List<RunResult.Row> runs)
     {
-        return !runs.isEmpty() && runs.stream().allMatch(r -> "1".equals(r.get("ok")));
+        return !runs.isEmpty() && runs.stream().allMatch(r -> r.result().ok());
     }
 
-    private static String verdict(final List<Map<String, String>> runs)
+    private static String verdict(final List<RunResult.Row> runs)
     {
         if (allOk(runs))
         {
             return "ok (" + runs.size() + "/" + runs.size() + ")";
         }
-        final List<String> bad = runs.stream().filter(r -> !"1".equals(r.get("ok")))
-            .map(r -> r.getOrDefault("verdict", "?")).toList();
+        final List<String> bad = runs.stream().filter(r -> !r.result().ok()).map(r -> r.result().verdict()).toList();
         return "**" + bad.size() + "/" + runs.size() + " runs bad: " + String.join("; ", bad) + "**";
     }
 
@@ -118,18 +117,17 @@ final class Report
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
-    private static List<Double> values(final List<Map<String, String>> runs, final String key)
+    private static List<Double> values(final List<RunResult.Row> runs, final String key)
     {
         final List<Double> list = new ArrayList<>();
-        for (final Map<String, String> r : runs)
+        for (final RunResult.Row r : runs)
         {
-            final String v = r.get(key);
-            list.add(v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+            list.add(r.result().measure(key));
         }
         return list;
     }
 
-    static double medianOf(final List<Map<String, String>> results, final String cell, final String contender,
+    static double medianOf(final List<RunResult.Row> results, final String cell, final String contender,
         final String key)
     {
         return median(values(of(results, cell, contender), key));
@@ -144,7 +142,7 @@ final class Report
     }
 
     private static void throughputTable(final StringBuilder sb, final PeersMain.Cell cell,
-        final List<Map<String, String>> results)
+        final List<RunResult.Row> results)
     {
         final double ref = allOk(of(results, cell.name(), cell.reference())) ?
             medianOf(results, cell.name(), cell.reference(), "recordsPerSec") : Double.NaN;
@@ -152,7 +150,7 @@ final class Report
             cell.reference() + " ÷ this | disk ÷ payload | read-back |\n|---|---:|---:|---:|---|---:|---:|---|\n");
         for (final String contender : cell.contenders())
         {
-            final List<Map<String, String>> runs = of(results, cell.name(), contender);
+            final List<RunResult.Row> runs = of(results, cell.name(), contender);
             final List<Double> rates = values(runs, "recordsPerSec");
             final double m = median(rates);
             final boolean ok = allOk(runs);
@@ -165,7 +163,7 @@ final class Report
     }
 
     private static void latencyTable(final StringBuilder sb, final PeersMain.Cell cell,
-        final List<Map<String, String>> results, final Path out) throws IOException
+        final List<RunResult.Row> results, final Path out) throws IOException
     {
         sb.append("Latencies in µs, medians of the repetitions' percentiles. \"call\" is how long publish took; " +
             "\"complete\" is from the intended send time until the record was durable (DURABLE) or in the " +
@@ -175,8 +173,8 @@ final class Report
             "disk ÷ payload | read-back |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final String contender : cell.contenders())
         {
-            final List<Map<String, String>> runs = of(results, cell.name(), contender);
-            final String completion = runs.isEmpty() ? "?" : runs.get(0).getOrDefault("completion", "?");
+            final List<RunResult.Row> runs = of(results, cell.name(), contender);
+            final String completion = runs.isEmpty() ? "?" : runs.get(0).result().completion();
             sb.append(String.format(Locale.ROOT,
                 "| %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 contender, median(values(runs, "recordsPerSec")), completion,
@@ -192,14 +190,14 @@ final class Report
             for (final String contender : cell.contenders())
             {
                 final String key = kind.equals("call") ? "callP99us" : "completeP99us";
-                final List<Map<String, String>> runs = new ArrayList<>(of(results, cell.name(), contender));
-                runs.removeIf(r -> r.get(key) == null || r.get(key).isEmpty());
+                final List<RunResult.Row> runs = new ArrayList<>(of(results, cell.name(), contender));
+                runs.removeIf(r -> Double.isNaN(r.result().measure(key)));
                 if (runs.isEmpty())
                 {
                     continue;
                 }
-                runs.sort(Comparator.comparingDouble(r -> Double.parseDouble(r.get(key))));
-                final Path hgrm = Path.of(runs.get(runs.size() / 2).get("hgrm") + "-" + kind + ".hgrm");
+                runs.sort(Comparator.comparingDouble(r -> r.result().measure(key)));
+                final Path hgrm = Path.of(runs.get(runs.size() / 2).hgrm() + "-" + kind + ".hgrm");
                 if (Files.exists(hgrm))
                 {
                     PeersMain.copy(hgrm, plotDir.resolve(contender + ".hgrm"));
@@ -209,15 +207,14 @@ final class Report
             if (any)
             {
                 final Path svg = out.resolve("peers-" + cell.name() + "-" + kind + ".svg");
-                SvgPlot.write(plotDir, svg, cell.name() + ": " + (kind.equals("call") ? "publish call" :
-                    "publish → complete (from intended send time)") + " latency");
+                SvgPlot.write(plotDir, svg, SvgPlot.title(cell.name(), kind));
                 sb.append("Plot: `").append(svg.getFileName()).append("` (the repetition with the median p99).\n\n");
             }
         }
     }
 
     private static void sustainedTable(final StringBuilder sb, final PeersMain.Cell cell,
-        final List<Map<String, String>> results, final List<Double> ddRates)
+        final List<RunResult.Row> results, final List<Double> ddRates)
     {
         final double dd = median(ddRates);
         sb.append("Payload MB/s until the last record was written to the page cache, and until every file was " +
@@ -228,7 +225,7 @@ final class Report
             "|---|---:|---:|---:|---:|---|---:|---:|---|\n");
         for (final String contender : cell.contenders())
         {
-            final List<Map<String, String>> runs = of(results, cell.name(), contender);
+            final List<RunResult.Row> runs = of(results, cell.name(), contender);
             final List<Double> synced = values(runs, "syncedMbPerSec");
             final double m = median(synced);
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %s | %s | %s | %.2f | %s | %s |%n", contender,
@@ -242,28 +239,27 @@ final class Report
 
     /** Flags runs of the reused group commit that outgrew their pool (and so zero-filled in the foreground). */
     private static void poolWarnings(final StringBuilder sb, final PeersMain.Cell cell,
-        final List<Map<String, String>> results)
+        final List<RunResult.Row> results)
     {
-        for (final Map<String, String> r : results)
+        for (final RunResult.Row r : results)
         {
-            final String counters = r.getOrDefault("counters", "");
-            if (cell.name().equals(r.get("cell")) && counters.contains("poolExhausted=") &&
-                !counters.contains("poolExhausted=0"))
+            final Map<String, Long> counters = r.result().counters();
+            if (cell.name().equals(r.cell()) && counters.getOrDefault("poolExhausted", 0L) > 0)
             {
-                sb.append("**").append(r.get("contender")).append(", repetition ").append(r.get("rep"))
+                sb.append("**").append(r.result().contender()).append(", repetition ").append(r.rep())
                     .append(", outgrew its pool of preallocated files** (").append(counters)
                     .append("): it zero-filled more in the foreground, so it was slower than it would be.\n\n");
             }
         }
     }
 
-    private static String diskRatio(final List<Map<String, String>> runs)
+    private static String diskRatio(final List<RunResult.Row> runs)
     {
         final double m = median(values(runs, "diskPerPayload"));
         return Double.isNaN(m) ? "n/a" : String.format(Locale.ROOT, "%.2f", m);
     }
 
-    private static String us(final List<Map<String, String>> runs, final String key)
+    private static String us(final List<RunResult.Row> runs, final String key)
     {
         final double m = median(values(runs, key));
         return Double.isNaN(m) ? "n/a" : m < 10 ? String.format(Locale.ROOT, "%.2f", m) :
@@ -281,7 +277,7 @@ final class Report
         return sb.toString();
     }
 
-    private static void goals(final StringBuilder sb, final List<Map<String, String>> results,
+    private static void goals(final StringBuilder sb, final List<RunResult.Row> results,
         final List<Double> ddRates)
     {
         sb.append("### Goals (issue 9)\n\n| goal | measured | verdict |\n|---|---:|---|\n");
@@ -303,7 +299,7 @@ final class Report
         ratioGoal(sb, results, "noforce-2p-64B", "ringwal-never", "chronicle", rps, 1.5, true);
         if (!ddRates.isEmpty())
         {
-            final List<Map<String, String>> runs = of(results, "sustained-noforce-1p-1KiB", "ringwal-never");
+            final List<RunResult.Row> runs = of(results, "sustained-noforce-1p-1KiB", "ringwal-never");
             final String goal = "sustained-noforce-1p-1KiB: ringwal-never payload MB/s to disk ≥ 90% of dd";
             if (runs.isEmpty())
             {
@@ -328,12 +324,12 @@ final class Report
      * A goal on the ratio of two contenders' medians of one measure: ringwal's at least {@code target} times the
      * peer's (throughput), or at most (latency, disk bytes).
      */
-    private static void ratioGoal(final StringBuilder sb, final List<Map<String, String>> results,
+    private static void ratioGoal(final StringBuilder sb, final List<RunResult.Row> results,
         final String cell, final String ringwal, final String peer, final String key, final double target,
         final boolean atLeast)
     {
-        final List<Map<String, String>> a = of(results, cell, ringwal);
-        final List<Map<String, String>> b = of(results, cell, peer);
+        final List<RunResult.Row> a = of(results, cell, ringwal);
+        final List<RunResult.Row> b = of(results, cell, peer);
         final String goal = String.format(Locale.ROOT, "%s: %s %s %s %.2f× %s's", cell, ringwal, key,
             atLeast ? "≥" : "≤", target, peer);
         if (a.isEmpty() || b.isEmpty())
@@ -351,10 +347,10 @@ final class Report
         sb.append(String.format(Locale.ROOT, "| %s | %.2f× | %s |%n", goal, ratio, met ? "met" : "**missed**"));
     }
 
-    private static void limitGoal(final StringBuilder sb, final List<Map<String, String>> results,
+    private static void limitGoal(final StringBuilder sb, final List<RunResult.Row> results,
         final String cell, final String contender, final String key, final double limit, final String unit)
     {
-        final List<Map<String, String>> runs = of(results, cell, contender);
+        final List<RunResult.Row> runs = of(results, cell, contender);
         final String goal = String.format(Locale.ROOT, "%s: %s %s ≤ %s%s", cell, contender, key, limit, unit);
         if (runs.isEmpty())
         {

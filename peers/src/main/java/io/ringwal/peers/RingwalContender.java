@@ -1,6 +1,8 @@
 package io.ringwal.peers;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -8,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 
 import io.ringwal.disruptor.JournalPipeline;
+import io.ringwal.disruptor.PipelineCounters;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalReader;
@@ -150,9 +153,20 @@ public final class RingwalContender implements Contender
     }
 
     @Override
-    public String counters()
+    public Map<String, Long> counters()
     {
-        return pipeline.counters().toString();
+        final PipelineCounters c = pipeline.counters();
+        final Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("records", c.records());
+        counters.put("bytes", c.bytes());
+        counters.put("batches", c.batches());
+        counters.put("forces", c.forces());
+        counters.put("forceMs", c.forceNanos() / 1_000_000);
+        counters.put("rotations", c.rotations());
+        counters.put("allocatorWaits", c.allocatorWaits());
+        counters.put("publishRingFull", c.publishRingFull());
+        counters.put("tryPublishRingFull", c.tryPublishRingFull());
+        return counters;
     }
 
     @Override

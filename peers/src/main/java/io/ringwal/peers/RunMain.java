@@ -1,33 +1,81 @@
 package io.ringwal.peers;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 /**
  * Runs one contender through one workload in this JVM, fsyncs its files after close and counts the bytes the
  * data directory's device wrote meanwhile ({@link DiskStats}), reads its output back, and prints one line
- * starting with {@value #RESULT_PREFIX} followed by a JSON object. The driver ({@link PeersMain}) forks one
- * such JVM per (contender, workload, repetition).
+ * starting with {@value #RESULT_PREFIX} followed by a JSON object ({@link RunResult}). The driver
+ * ({@link PeersMain}) forks one such JVM per (contender, workload, repetition).
  *
  * <pre>
- * RunMain --contender NAME --dir DIR --producers P --size BYTES --duration-ms MS --warmup-ms MS
+ * RunMain --contender NAME --dir DIR [--producers P] [--size BYTES] [--duration-ms MS] [--warmup-ms MS]
  *         [--rate RECORDS_PER_S] [--max-records N] [--hgrm PREFIX]
  * </pre>
  */
-public final class RunMain
+@Command(name = "RunMain", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs one contender through one workload and prints its result line (the driver forks it).",
+    footer = "Exit codes: 0 the run finished (even when read-back failed: the verdict is in the result), " +
+        "1 the run itself failed, 2 bad arguments.")
+public final class RunMain implements Callable<Integer>
 {
     /** The prefix of the result line on standard output. */
     public static final String RESULT_PREFIX = "PEERS-RESULT ";
 
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    private RunMain()
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--contender", required = true, paramLabel = "NAME", description = "The contender.")
+    private String contender;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "An empty run directory.")
+    private Path dir;
+
+    @Option(names = "--producers", defaultValue = "1", paramLabel = "P", description = "Producer threads.")
+    private int producers;
+
+    @Option(names = "--size", defaultValue = "64", paramLabel = "BYTES", description = "Record size.")
+    private int size;
+
+    @Option(names = "--duration-ms", defaultValue = "2000", paramLabel = "MS", description = "Measured time.")
+    private long durationMs;
+
+    @Option(names = "--warmup-ms", defaultValue = "500", paramLabel = "MS", description = "Warm-up before it.")
+    private long warmupMs;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "RECORDS_PER_S",
+        description = "Offered rate over all producers (0: flat out).")
+    private long rate;
+
+    @Option(names = "--max-records", defaultValue = "0", paramLabel = "N",
+        description = "Stop each producer after N records (0: no limit).")
+    private long maxRecords;
+
+    @Option(names = "--hgrm", paramLabel = "PREFIX",
+        description = "Write the latency distributions to PREFIX-call.hgrm and PREFIX-completion.hgrm.")
+    private String hgrm;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    RunMain()
     {
     }
 
@@ -39,37 +87,39 @@ public final class RunMain
      */
     public static void main(final String[] args)
     {
-        final Args a = new Args(args);
-        try
+        System.exit(PeersCommandLine.execute(new RunMain(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        PeersCommandLine.checkName(spec, "--contender", contender, Contenders.ALL);
+        PeersCommandLine.checkPositive(spec, "--producers", producers);
+        PeersCommandLine.checkPositive(spec, "--size", size);
+        if (durationMs < 0 || warmupMs < 0 || rate < 0 || maxRecords < 0)
         {
-            final String line = run(a.get("contender", null), Path.of(a.get("dir", null)), new Workload(
-                Integer.parseInt(a.get("producers", "1")), Integer.parseInt(a.get("size", "64")),
-                Long.parseLong(a.get("duration-ms", "2000")), Long.parseLong(a.get("warmup-ms", "500")),
-                Long.parseLong(a.get("rate", "0")), Long.parseLong(a.get("max-records", "0"))),
-                a.optional("hgrm"));
-            System.out.println(RESULT_PREFIX + line);
-            System.out.flush();
-            System.exit(0);
+            throw new ParameterException(spec.commandLine(), "--duration-ms, --warmup-ms, --rate and --max-records " +
+                "must not be negative");
         }
-        catch (final Throwable ex)
-        {
-            ex.printStackTrace();
-            System.exit(1);
-        }
+        final RunResult result = run(contender, dir, new Workload(producers, size, durationMs, warmupMs, rate,
+            maxRecords), hgrm);
+        System.out.println(RESULT_PREFIX + RunResult.toJson(result));
+        System.out.flush();
+        return 0;
     }
 
     /**
-     * Runs one contender through one workload and returns the result as JSON.
+     * Runs one contender through one workload and returns its result.
      *
      * @param name       the contender.
      * @param dir        an empty directory (created if missing).
      * @param workload   the workload.
      * @param hgrmPrefix where to write the latency distributions ({@code PREFIX-call.hgrm},
      *                   {@code PREFIX-completion.hgrm}), or null.
-     * @return the JSON result.
+     * @return the result.
      * @throws Exception if the run failed.
      */
-    public static String run(final String name, final Path dir, final Workload workload, final String hgrmPrefix)
+    public static RunResult run(final String name, final Path dir, final Workload workload, final String hgrmPrefix)
         throws Exception
     {
         Files.createDirectories(dir);
@@ -97,7 +147,7 @@ public final class RunMain
         }
         contender.awaitAll();
         final long done = System.nanoTime();
-        final String counters = contender.counters();
+        final Map<String, Long> counters = contender.counters();
         contender.close();
         DiskStats.forceAll(dir);
         final long synced = System.nanoTime();
@@ -139,78 +189,22 @@ public final class RunMain
             }
         }
 
-        final StringBuilder json = new StringBuilder(512).append('{');
-        field(json, "contender", name);
-        field(json, "workload", workload.label());
-        field(json, "producers", producers);
-        field(json, "size", workload.recordSize());
-        field(json, "rate", workload.offeredRate());
-        field(json, "published", total);
-        field(json, "measured", measured);
-        field(json, "seconds", seconds);
-        field(json, "recordsPerSec", measured / seconds);
-        field(json, "mbPerSec", measured * (double)workload.recordSize() / seconds / 1e6);
-        field(json, "syncedSeconds", syncedSeconds);
-        field(json, "syncedMbPerSec", measured * (double)workload.recordSize() / syncedSeconds / 1e6);
-        field(json, "payloadBytes", payloadBytes);
-        field(json, "diskBytesWritten", diskWritten);
-        field(json, "diskPerPayload", diskWritten < 0 || payloadBytes == 0 ? Double.NaN :
-            diskWritten / (double)payloadBytes);
-        field(json, "disk", disk == null ? "n/a" : disk.describe());
-        field(json, "completion", contender.completion().name());
-        field(json, "producerFailures", failures);
-        field(json, "verdict", verify.verdict());
-        field(json, "ok", verify.ok() && failures == 0 ? 1 : 0);
-        field(json, "read", verify.read());
-        field(json, "missing", verify.missing());
-        field(json, "mangled", verify.mangled());
-        field(json, "outOfOrder", verify.outOfOrder());
-        field(json, "problem", verify.problem() == null ? "" : verify.problem());
-        latency(json, "call", call);
-        latency(json, "complete", completion);
-        field(json, "counters", counters);
-        json.setLength(json.length() - 1);
-        return json.append('}').toString();
+        return new RunResult(name, workload.label(), producers, workload.recordSize(), workload.offeredRate(),
+            total, measured, seconds, measured / seconds, measured * (double)workload.recordSize() / seconds / 1e6,
+            syncedSeconds, measured * (double)workload.recordSize() / syncedSeconds / 1e6, payloadBytes, diskWritten,
+            diskWritten < 0 || payloadBytes == 0 ? Double.NaN : diskWritten / (double)payloadBytes,
+            disk == null ? "n/a" : disk.describe(), contender.completion().name(), failures, verify.verdict(),
+            verify.ok() && failures == 0, verify.read(), verify.missing(), verify.mangled(), verify.outOfOrder(),
+            verify.problem() == null ? "" : verify.problem(), RunResult.Latency.of(call),
+            RunResult.Latency.of(completion), counters);
     }
 
-    private static void writeHgrm(final Histogram histogram, final Path file) throws java.io.IOException
+    private static void writeHgrm(final Histogram histogram, final Path file) throws IOException
     {
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "US-ASCII"))
         {
             histogram.outputPercentileDistribution(out, 5, 1000.0);
         }
-    }
-
-    private static void latency(final StringBuilder json, final String prefix, final Histogram h)
-    {
-        field(json, prefix + "Count", h.getTotalCount());
-        if (h.getTotalCount() == 0)
-        {
-            return;
-        }
-        field(json, prefix + "P50us", h.getValueAtPercentile(50) / 1e3);
-        field(json, prefix + "P99us", h.getValueAtPercentile(99) / 1e3);
-        field(json, prefix + "P999us", h.getValueAtPercentile(99.9) / 1e3);
-        field(json, prefix + "P9999us", h.getValueAtPercentile(99.99) / 1e3);
-        field(json, prefix + "MaxUs", h.getMaxValue() / 1e3);
-    }
-
-    private static void field(final StringBuilder json, final String key, final Object value)
-    {
-        json.append('"').append(key).append("\":");
-        if (value instanceof String s)
-        {
-            json.append('"').append(s.replace("\\", "\\\\").replace("\"", "'").replace('\n', ' ')).append('"');
-        }
-        else if (value instanceof Double d)
-        {
-            json.append(String.format(Locale.ROOT, "%.3f", d));
-        }
-        else
-        {
-            json.append(value);
-        }
-        json.append(',');
     }
 
     /** One producer thread: flat out, or paced by intended send time. */
@@ -391,41 +385,6 @@ public final class RunMain
                 poll();
                 Thread.onSpinWait();
             }
-        }
-    }
-
-    /** The {@code --key value} arguments. */
-    private static final class Args
-    {
-        private final java.util.Map<String, String> values = new java.util.HashMap<>();
-
-        Args(final String[] args)
-        {
-            for (int i = 0; i < args.length; i++)
-            {
-                if (!args[i].startsWith("--") || i + 1 >= args.length)
-                {
-                    System.err.println("bad argument " + args[i] + "; see the RunMain class comment");
-                    System.exit(2);
-                }
-                values.put(args[i].substring(2), args[++i]);
-            }
-        }
-
-        String optional(final String key)
-        {
-            return values.get(key);
-        }
-
-        String get(final String key, final String fallback)
-        {
-            final String v = values.getOrDefault(key, fallback);
-            if (v == null)
-            {
-                System.err.println("missing --" + key);
-                System.exit(2);
-            }
-            return v;
         }
     }
 }

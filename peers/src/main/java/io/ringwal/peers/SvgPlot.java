@@ -6,18 +6,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Writes an HdrHistogram-style latency percentile plot as SVG from {@code .hgrm} files (HdrHistogram's
  * {@code outputPercentileDistribution} text): the percentile axis is logarithmic in {@code 1/(1-p)} (0%, 90%,
  * 99%, 99.9%, ...), the latency axis logarithmic in microseconds; one line per file, named by the file.
+ * HdrHistogram itself writes that text but draws no plot (its plotter is a web page), so the docs' plots are drawn
+ * here, with no library.
  *
  * <pre>
- * SvgPlot DIR_WITH_HGRM_FILES OUTPUT.svg "title"
+ * SvgPlot [DIR]     every DIR/plot/CELL-KIND/ (a directory of .hgrm files) becomes DIR/peers-CELL-KIND.svg
  * </pre>
  */
-public final class SvgPlot
+@Command(name = "SvgPlot", mixinStandardHelpOptions = true,
+    description = "Regenerates the latency plots of a report directory from its .hgrm files: every " +
+        "DIR/plot/CELL-KIND/ becomes DIR/peers-CELL-KIND.svg.")
+public final class SvgPlot implements Callable<Integer>
 {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
         "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
@@ -29,24 +41,81 @@ public final class SvgPlot
     private static final int BOTTOM = 60;
     private static final double MAX_NINES = 6;
 
-    private SvgPlot()
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "docs/peers",
+        description = "A report directory with a plot/ directory (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    /**
+     * Creates the command (picocli fills in its options).
+     */
+    SvgPlot()
     {
     }
 
     /**
-     * Regenerates one plot.
+     * Regenerates the plots of a report directory.
      *
-     * @param args the directory of .hgrm files, the output file, the title.
+     * @param args see the class comment.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(PeersCommandLine.execute(new SvgPlot(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (!Files.isDirectory(dir.resolve("plot")))
+        {
+            throw new ParameterException(spec.commandLine(), "DIR " + dir + " has no plot/ directory of .hgrm files");
+        }
+        for (final Path svg : writeAll(dir))
+        {
+            spec.commandLine().getOut().println("wrote " + svg);
+        }
+        return 0;
+    }
+
+    /**
+     * The title of a cell's plot.
+     *
+     * @param cell the cell.
+     * @param kind {@code call} or {@code completion}.
+     * @return the title.
+     */
+    static String title(final String cell, final String kind)
+    {
+        return cell + ": " + (kind.equals("call") ? "publish call" : "publish → complete (from intended send time)") +
+            " latency";
+    }
+
+    /**
+     * Writes the plot of every directory {@code DIR/plot/CELL-KIND} to {@code DIR/peers-CELL-KIND.svg}.
+     *
+     * @param dir the report directory.
+     * @return the plots written.
      * @throws IOException on failure.
      */
-    public static void main(final String[] args) throws IOException
+    static List<Path> writeAll(final Path dir) throws IOException
     {
-        if (args.length != 3)
+        final List<Path> plotDirs;
+        try (Stream<Path> list = Files.list(dir.resolve("plot")))
         {
-            System.err.println("usage: SvgPlot DIR_WITH_HGRM_FILES OUTPUT.svg TITLE");
-            System.exit(2);
+            plotDirs = list.filter(Files::isDirectory).sorted().toList();
         }
-        write(Path.of(args[0]), Path.of(args[1]), args[2]);
+        final List<Path> written = new ArrayList<>();
+        for (final Path plotDir : plotDirs)
+        {
+            final String name = plotDir.getFileName().toString();
+            final int dash = name.lastIndexOf('-');
+            final Path svg = dir.resolve("peers-" + name + ".svg");
+            write(plotDir, svg, title(name.substring(0, Math.max(0, dash)), name.substring(dash + 1)));
+            written.add(svg);
+        }
+        return written;
     }
 
     /**

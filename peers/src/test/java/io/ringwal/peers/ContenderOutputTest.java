@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class ContenderOutputTest
 
         final Contender contender = run("group-commit-reused", 2);
 
-        assertThat(contender.counters()).contains("poolExhausted=0");
+        assertThat(contender.counters()).containsEntry("poolExhausted", 0L);
         final List<Path> files = poolFiles();
         assertThat(files).hasSize((int)(poolBytes / GroupCommitReusedContender.FILE_SIZE));
         for (final Path file : files)
@@ -108,12 +109,12 @@ class ContenderOutputTest
         }
         contender.producerDone(0);
         contender.awaitAll();
-        final String counters = contender.counters();
+        final Map<String, Long> counters = contender.counters();
         contender.close();
 
         final VerifyResult result = contender.readBackAndVerify(dir, workload, new long[] {records});
 
-        assertThat(counters).contains("poolExhausted=1");
+        assertThat(counters).containsEntry("poolExhausted", 1L);
         assertThat(poolFiles()).hasSize(3);
         assertThat(result.ok()).as(result.toString()).isTrue();
         assertThat(result.read()).isEqualTo(records);

@@ -81,6 +81,22 @@ final class PeersCommandLine
     }
 
     /**
+     * Checks that a number is not negative.
+     *
+     * @param spec   the command.
+     * @param option the option that gave it.
+     * @param value  the number.
+     * @throws ParameterException naming the option, if it is negative.
+     */
+    static void checkNotNegative(final CommandSpec spec, final String option, final long value)
+    {
+        if (value < 0)
+        {
+            throw new ParameterException(spec.commandLine(), option + "=" + value + " must not be negative");
+        }
+    }
+
+    /**
      * Checks that a number is positive.
      *
      * @param spec   the command.

@@ -213,10 +213,7 @@ public final class PeersMain implements Callable<Integer>
         final long durationMs = this.durationMs != null ? this.durationMs : longRun ? 10_000 : 2_000;
         PeersCommandLine.checkPositive(spec, "--reps", reps);
         PeersCommandLine.checkPositive(spec, "--duration-ms", durationMs);
-        if (warmupMs < 0)
-        {
-            throw new ParameterException(spec.commandLine(), "--warmup-ms=" + warmupMs + " must not be negative");
-        }
+        PeersCommandLine.checkNotNegative(spec, "--warmup-ms", warmupMs);
         if (ddMibOption != null)
         {
             PeersCommandLine.checkPositive(spec, "--dd-mib", ddMibOption);

@@ -14,7 +14,6 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -96,11 +95,10 @@ public final class RunMain implements Callable<Integer>
         PeersCommandLine.checkName(spec, "--contender", contender, Contenders.ALL);
         PeersCommandLine.checkPositive(spec, "--producers", producers);
         PeersCommandLine.checkPositive(spec, "--size", size);
-        if (durationMs < 0 || warmupMs < 0 || rate < 0 || maxRecords < 0)
-        {
-            throw new ParameterException(spec.commandLine(), "--duration-ms, --warmup-ms, --rate and --max-records " +
-                "must not be negative");
-        }
+        PeersCommandLine.checkNotNegative(spec, "--duration-ms", durationMs);
+        PeersCommandLine.checkNotNegative(spec, "--warmup-ms", warmupMs);
+        PeersCommandLine.checkNotNegative(spec, "--rate", rate);
+        PeersCommandLine.checkNotNegative(spec, "--max-records", maxRecords);
         final RunResult result = run(contender, dir, new Workload(producers, size, durationMs, warmupMs, rate,
             maxRecords), hgrm);
         System.out.println(RESULT_PREFIX + RunResult.toJson(result));

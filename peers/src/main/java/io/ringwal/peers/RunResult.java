@@ -101,7 +101,7 @@ public record RunResult(String contender, String workload, int producers, int si
      * @param contender the contender.
      * @param verdict   what went wrong ({@code FAILED ...}).
      * @param problem   the tail of its output.
-     * @return the result: not ok, nothing measured.
+     * @return the result: not ok, nothing measured (an empty workload label marks it).
      */
     public static RunResult failed(final String contender, final String verdict, final String problem)
     {
@@ -131,22 +131,24 @@ public record RunResult(String contender, String workload, int producers, int si
      * latency percentile such as {@code completeP99us} or {@code callP999us} (p50, p99, p999, p9999, Max).
      *
      * @param name the measure.
-     * @return its value (NaN if not measured).
+     * @return its value (NaN if not measured, and for every measure of a run that printed no result, see
+     *         {@link #failed}).
      * @throws IllegalArgumentException for an unknown name.
      */
     public double measure(final String name)
     {
-        return switch (name)
+        final double value = switch (name)
         {
             case "recordsPerSec" -> recordsPerSec;
             case "mbPerSec" -> mbPerSec;
             case "syncedMbPerSec" -> syncedMbPerSec;
             case "payloadBytes" -> payloadBytes;
-            case "diskBytesWritten" -> diskBytesWritten;
+            case "diskBytesWritten" -> diskBytesWritten < 0 ? Double.NaN : diskBytesWritten;
             case "diskPerPayload" -> diskPerPayload;
             default -> name.startsWith("call") ? latency(call, name.substring(4), name) :
                 name.startsWith("complete") ? latency(complete, name.substring(8), name) : unknown(name);
         };
+        return workload.isEmpty() ? Double.NaN : value;
     }
 
     private static double latency(final Latency latency, final String percentile, final String name)

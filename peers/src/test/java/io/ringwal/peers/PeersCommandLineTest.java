@@ -100,6 +100,10 @@ class PeersCommandLineTest
             .isEqualTo(2);
         assertThat(err.toString()).contains("--producers=0 must be positive");
 
+        assertThat(run(new RunMain(), "--contender", "ringwal-never", "--dir", dir.toString(), "--rate", "-5"))
+            .isEqualTo(2);
+        assertThat(err.toString()).contains("--rate=-5 must not be negative");
+
         assertThat(run(new RunMain(), "--contender", "ringwal-never", "--dir", dir.toString(), "stray"))
             .isEqualTo(2);
         assertThat(err.toString()).contains("stray");

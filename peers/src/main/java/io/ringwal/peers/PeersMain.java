@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  * 4 GiB, unless {@code --sustained-bytes} (k/m/g suffixes) says otherwise; with a sustained cell in the run, dd writes 4 GiB
  * unless {@code --dd-mib} says otherwise.
  */
-@Command(name = "PeersMain", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "PeersMain", sortOptions = false,
     description = "Runs the side-by-side comparison: every (cell, contender) in a fresh JVM per repetition, then " +
         "prints and writes the report (see docs/PEERS.md).",
     footer = "Exit codes: 0 the comparison ran (whatever the verdicts), 1 it failed, 2 bad arguments.")
@@ -135,6 +135,9 @@ public final class PeersMain implements Callable<Integer>
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Option(names = "--reps", paramLabel = "N", description = "Repetitions (default: 3, with --long 5).")
     private Integer reps;
@@ -286,7 +289,7 @@ public final class PeersMain implements Callable<Integer>
         final String report = Report.render(new Report.Run(cells, results, ddRates, ddMib, reps, durationMs,
             warmupMs, heap, loadBefore, loadAfter, (System.nanoTime() - started) / 1e9, notes), out);
         Files.writeString(out.resolve("report.md"), report);
-        writeResults(results, out.resolve("results.jsonl"));
+        RunResult.writeJsonl(results, out.resolve("results.jsonl"));
         System.out.println(report);
         System.err.println("report written to " + out.resolve("report.md"));
         return 0;
@@ -303,44 +306,6 @@ public final class PeersMain implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--sustained-bytes " + sustainedBytesOption +
                 ": not a positive byte count such as 512m, 12g or 1000000");
         }
-    }
-
-    /**
-     * Writes the driver's results, one JSON object per line.
-     *
-     * @param rows the results.
-     * @param file the file.
-     * @throws IOException on failure.
-     */
-    static void writeResults(final List<RunResult.Row> rows, final Path file) throws IOException
-    {
-        Files.write(file, rows.stream().map(RunResult::toJson).toList(), StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Reads a {@code results.jsonl} written by {@link #writeResults}.
-     *
-     * @param file the file.
-     * @return the results.
-     * @throws IOException on failure.
-     * @throws IllegalArgumentException naming the line, if a line is not a result.
-     */
-    static List<RunResult.Row> readResults(final Path file) throws IOException
-    {
-        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        final List<RunResult.Row> rows = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++)
-        {
-            try
-            {
-                rows.add(RunResult.fromJson(lines.get(i), RunResult.Row.class));
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + ex.getMessage(), ex);
-            }
-        }
-        return rows;
     }
 
     private static boolean sameRules(final DirtyLimits a, final DirtyLimits b)

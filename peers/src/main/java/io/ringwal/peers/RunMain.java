@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  *         [--rate RECORDS_PER_S] [--max-records N] [--hgrm PREFIX]
  * </pre>
  */
-@Command(name = "RunMain", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "RunMain", sortOptions = false,
     description = "Runs one contender through one workload and prints its result line (the driver forks it).",
     footer = "Exit codes: 0 the run finished (even when read-back failed: the verdict is in the result), " +
         "1 the run itself failed, 2 bad arguments.")
@@ -40,6 +40,9 @@ public final class RunMain implements Callable<Integer>
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Option(names = "--contender", required = true, paramLabel = "NAME", description = "The contender.")
     private String contender;

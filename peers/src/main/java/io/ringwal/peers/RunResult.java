@@ -1,6 +1,12 @@
 package io.ringwal.peers;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.HdrHistogram.Histogram;
@@ -208,5 +214,43 @@ public record RunResult(String contender, String workload, int producers, int si
                 ex.getOriginalMessage() + (ex.getLocation() == null ? "" : " at column " +
                 ex.getLocation().getColumnNr()) + " in: " + json, ex);
         }
+    }
+
+    /**
+     * Writes the driver's results, one JSON object per line.
+     *
+     * @param rows the results.
+     * @param file the file.
+     * @throws IOException on failure.
+     */
+    public static void writeJsonl(final List<Row> rows, final Path file) throws IOException
+    {
+        Files.write(file, rows.stream().map(RunResult::toJson).toList(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a {@code results.jsonl} written by {@link #writeJsonl}.
+     *
+     * @param file the file.
+     * @return the results.
+     * @throws IOException on failure.
+     * @throws IllegalArgumentException naming the line, if a line is not a result.
+     */
+    public static List<Row> readJsonl(final Path file) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        final List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            try
+            {
+                rows.add(fromJson(lines.get(i), Row.class));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + ex.getMessage(), ex);
+            }
+        }
+        return rows;
     }
 }

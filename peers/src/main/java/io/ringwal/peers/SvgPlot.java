@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -26,8 +27,7 @@ import picocli.CommandLine.Spec;
  * SvgPlot [DIR]     every DIR/plot/CELL-KIND/ (a directory of .hgrm files) becomes DIR/peers-CELL-KIND.svg
  * </pre>
  */
-@Command(name = "SvgPlot", mixinStandardHelpOptions = true,
-    description = "Regenerates the latency plots of a report directory from its .hgrm files: every " +
+@Command(name = "SvgPlot", description = "Regenerates the latency plots of a report directory from its .hgrm files: every " +
         "DIR/plot/CELL-KIND/ becomes DIR/peers-CELL-KIND.svg.")
 public final class SvgPlot implements Callable<Integer>
 {
@@ -43,6 +43,9 @@ public final class SvgPlot implements Callable<Integer>
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "docs/peers",
         description = "A report directory with a plot/ directory (default: ${DEFAULT-VALUE}).")

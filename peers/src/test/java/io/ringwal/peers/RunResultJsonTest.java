@@ -82,10 +82,10 @@ class RunResultJsonTest
                 "Exception in thread \"main\" java.lang.IllegalStateException: x | \tat Foo.bar(Foo.java:1)")));
         final Path file = dir.resolve("results.jsonl");
 
-        PeersMain.writeResults(rows, file);
+        RunResult.writeJsonl(rows, file);
 
         assertThat(Files.readAllLines(file)).hasSize(2);
-        assertThat(PeersMain.readResults(file)).isEqualTo(rows);
+        assertThat(RunResult.readJsonl(file)).isEqualTo(rows);
     }
 
     @Test
@@ -95,7 +95,7 @@ class RunResultJsonTest
         Files.write(file, List.of(RunResult.toJson(new RunResult.Row("c", 0, "h", sample())),
             "{\"cell\":\"c\",\"rep\":\"not a number\"}"));
 
-        assertThatThrownBy(() -> PeersMain.readResults(file))
+        assertThatThrownBy(() -> RunResult.readJsonl(file))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("line 2")
             .hasMessageContaining("not a number");

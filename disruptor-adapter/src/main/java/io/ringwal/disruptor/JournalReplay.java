@@ -148,6 +148,7 @@ final class JournalReplay<T> implements RecordHandler
         {
             throw failPublished(slot, sequence, "the deserializer threw: " + ex, ex);
         }
+        journaller.replayPublishing(slot);
         ring.publish(slot);
         expected = sequence + 1;
     }
@@ -167,6 +168,7 @@ final class JournalReplay<T> implements RecordHandler
                 throw failPublished(slot, sequence, "it is a skipped-sequence frame and " +
                     "JournalDeserializer.readSkipped threw: " + ex, ex);
             }
+            journaller.replayPublishing(slot);
             ring.publish(slot);
             expected = sequence + 1;
         }

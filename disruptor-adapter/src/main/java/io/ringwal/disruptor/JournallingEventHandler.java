@@ -96,6 +96,7 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
     private static final int REPLAYED = 2;
     private static final VarHandle STATE;
     private static final VarHandle REPLAY;
+    private static final VarHandle REPLAY_PUBLISHED;
 
     static
     {
@@ -104,6 +105,7 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(JournallingEventHandler.class, "state", int.class);
             REPLAY = lookup.findVarHandle(JournallingEventHandler.class, "replay", int.class);
+            REPLAY_PUBLISHED = lookup.findVarHandle(JournallingEventHandler.class, "replayPublished", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -126,6 +128,9 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
     private volatile int replay = NOT_REPLAYED;
     /** Ring sequences below this were published by {@link #replay}: already in the journal, not journaled again. */
     private volatile long replayedSlots;
+    /** The last ring sequence the replay itself published (release store before the ring's publish). */
+    @SuppressWarnings("unused") // accessed through REPLAY_PUBLISHED
+    private volatile long replayPublished = -1;
     /** The journal's next sequence when it was opened: the end of what a replay publishes. */
     private final long openedNextSequence;
     private long lastDurable;
@@ -277,6 +282,15 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
     }
 
     /**
+     * Called by the replay for each slot it fills, before it publishes the slot: the journaller passes on only
+     * those.
+     */
+    void replayPublishing(final long ringSequence)
+    {
+        REPLAY_PUBLISHED.setRelease(this, ringSequence);
+    }
+
+    /**
      * Whether the event at a ring sequence was published by {@link #replay} (it was journaled before the restart)
      * rather than live. Call it from a handler of this ring: business logic with side effects outside its state
      * skips them for replayed events.
@@ -310,6 +324,15 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
         }
         if (sequence < replayedSlots)
         {
+            if (sequence > (long)REPLAY_PUBLISHED.getAcquire(this))
+            {
+                final IllegalStateException interloper = new IllegalStateException("ring sequence " + sequence +
+                    " was published during the replay of " + journal.directory() + " by something other than the " +
+                    "replay; publish live events only after replay() returned");
+                fail(interloper);
+                throw new JournalFailedException("journaller for " + journal.directory() + " failed; event at " +
+                    "ring sequence " + sequence + " was not journaled", interloper);
+            }
             // published by replay(): already in the journal (and forced by its recovery)
             if (endOfBatch || sequence == replayedSlots - 1)
             {

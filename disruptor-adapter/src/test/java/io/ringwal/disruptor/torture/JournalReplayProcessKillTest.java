@@ -21,7 +21,8 @@ import io.ringwal.testing.JournalFiles;
 /**
  * Restart replay after a process kill: a child JVM ({@link ReplayKillChild}) runs a journaller and a ledger that
  * snapshots itself every thousand trades; the parent kills it with SIGKILL mid-stream, after its ledger applied a
- * few thousand trades (its snapshot shows them), and starts it again, which restores the snapshot, replays the
+ * few thousand trades (its snapshot shows them; in the longer run every third kill lands at any moment, also
+ * during a restart's recovery or replay), and starts it again, which restores the snapshot, replays the
  * journal after it into the same handlers and goes on live with the rest of the input. After the last child
  * finishes, its ledger must equal the ledger of a run without a crash over the same input, and the journal must
  * hold every trade exactly once, in each producer's order.
@@ -65,14 +66,21 @@ class JournalReplayProcessKillTest
         long replayedTotal = 0;
         for (int kill = 0; kill < kills; kill++)
         {
-            // kill once the ledger's snapshot shows another 2,000 to 6,000 trades applied
+            // kill once the ledger's snapshot shows another 2,000 to 6,000 trades applied, mid-stream
             final long target = ReplayKillChild.snapshotLastApplied(snapshot) + 2_000 + random.nextInt(4_000);
             final List<String> lines = new CopyOnWriteArrayList<>();
             try (ChildProcess child = ChildProcess.start(ReplayKillChild.class, lines::add, journal.toString(),
                 snapshot.toString(), type.name(), Long.toString(tradesEach), "throttled"))
             {
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (ReplayKillChild.snapshotLastApplied(snapshot) < target)
+                // every third kill (from the third on) lands at any moment: while the child opens, recovers,
+                // replays or runs live
+                final boolean anyMoment = kill % 3 == 2;
+                if (anyMoment)
+                {
+                    Thread.sleep(random.nextInt(400));
+                }
+                while (!anyMoment && ReplayKillChild.snapshotLastApplied(snapshot) < target)
                 {
                     assertThat(child.isAlive()).as("child %d (seed %d) died before the kill: %s", kill, seed, lines)
                         .isTrue();
@@ -81,7 +89,8 @@ class JournalReplayProcessKillTest
                     Thread.sleep(1);
                 }
                 Thread.sleep(random.nextInt(20)); // lands anywhere between two snapshots
-                assertThat(child.isAlive()).as("still running when killed, seed %d: %s", seed, lines).isTrue();
+                assertThat(child.isAlive()).as("child %d still running when killed, seed %d: %s", kill, seed, lines)
+                    .isTrue();
                 child.kill();
             }
             assertThat(lines).as("child %d (seed %d)", kill, seed).noneMatch(line -> line.startsWith("ERROR"))

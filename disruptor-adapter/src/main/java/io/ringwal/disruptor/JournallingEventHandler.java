@@ -183,54 +183,35 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
     }
 
     /**
-     * Restart replay: publishes the journal's records after a snapshot into the ring, so that the same handlers
-     * that process live events rebuild the state the snapshot lacks, then lets live events continue with the next
-     * journal sequence. Call it once, after {@code disruptor.start()} and before any live event is published, on
-     * the thread that publishes afterwards (with {@link com.lmax.disruptor.dsl.ProducerType#SINGLE}, the only
-     * thread that may publish) or with a happens-before edge to the live producers:
+     * Restart replay: publishes the journal's records after a snapshot's sequence into the ring, so that the
+     * handlers that process live events rebuild what the snapshot lacks, then lets live events go on with the next
+     * journal sequence. Call it once, after {@code disruptor.start()} and before any live event, on the thread that
+     * publishes afterwards (with {@link com.lmax.disruptor.dsl.ProducerType#SINGLE} the only one that may) or with a
+     * happens-before edge to the live producers (which get {@link IllegalStateException} from
+     * {@link #publishEvent} and {@link #next} meanwhile). The README has a complete example.
      *
-     * <pre>{@code
-     * JournallingEventHandler<Order> journaller = JournallingEventHandler.open(dir, config, serializer);
-     * disruptor.handleEventsWith(journaller).then(businessLogic);   // businessLogic restored from its snapshot
-     * RingBuffer<Order> ring = disruptor.start();
-     * journaller.replay(ring, snapshot.lastAppliedJournalSequence(), deserializer);
-     * // live: the first event gets journal sequence lastApplied + 1 + replayed records
-     * journaller.publishEvent(ring, translator, order);
-     * }</pre>
+     * <p>Ring sequence {@code r} carries journal sequence {@code lastApplied + 1 + r}, replayed or live
+     * ({@link #journalSequence(long)}, {@link #isReplayed(long)}): nothing is skipped or repeated. The business
+     * logic keeps {@code journalSequence(sequence)} of the last event it applied in its snapshot; {@code -1} replays
+     * the whole journal. The journaller passes replayed events on without journaling them again, and a stage behind
+     * {@link #durableBarrier} sees them at once: the journal's open cut any torn tail and forced what it kept, which
+     * is where the replay ends. A skipped-sequence frame (written by a {@code JournalPipeline} whose translator
+     * threw, never by this handler) gets a slot filled by {@link JournalDeserializer#readSkipped}, which by default
+     * throws.
      *
-     * <p>Ring sequence {@code r} carries journal sequence {@code lastApplied + 1 + r}, for replayed and live events
-     * alike ({@link #journalSequence(long)}): the replay covers ring sequences {@code 0} to {@code replayed - 1}
-     * ({@link #isReplayed(long)}), the first live event is ring sequence {@code replayed}, and nothing is skipped
-     * or repeated. The journaller does not journal replayed events again; they are durable already (the journal's
-     * open, which cut any torn tail first, forced what it kept), so a stage gated on {@link #durableBarrier} sees
-     * them at once. The replay ends at the last record the journal's open kept, which a snapshot taken before a
-     * crash can never be ahead of unless the journal lost records after the snapshot.
-     *
-     * <p>The business logic records {@code journalSequence(sequence)} of the last event it applied in its
-     * snapshot and passes it here as {@code lastApplied}; {@code -1} replays the whole journal (a state built from
-     * nothing). A handler with side effects outside its state (orders sent to a venue) skips them for replayed
-     * events with {@link #isReplayed(long)}.
-     *
-     * <p>Skipped-sequence frames (which a {@code JournalPipeline} writes for a translator that threw; this handler
-     * never writes one) get a ring slot too, filled by {@link JournalDeserializer#readSkipped}: by default that
-     * throws and the replay fails, naming the sequence.
-     *
-     * <p>Errors: a snapshot beyond the journal's end or older than what retention kept throws
-     * {@link JournalException} naming both sequences, before anything is published; the journaller stays usable
-     * and {@code replay} may be called again (with an older snapshot, for example). Any failure after the first
-     * publication (a deserializer that throws, a damaged segment, another producer publishing meanwhile) fails the
-     * journaller for good, so that the handlers behind it never see a partly replayed or unjournaled event: the
-     * slot at fault is refused with {@link JournalFailedException}, as after any other journaller failure.
+     * <p>A snapshot beyond the journal's end or older than what retention kept fails before anything is published,
+     * and the journaller stays usable ({@code replay} may be called again). A failure after that (a deserializer
+     * that throws, a damaged segment, a raw publication into the ring meanwhile) fails the journaller for good, so
+     * that the handlers behind it never see a partly filled or foreign slot.
      *
      * @param ring         the ring this handler consumes, started, with nothing published yet.
      * @param lastApplied  the journal sequence of the last event the snapshot holds applied, or -1 for none.
      * @param deserializer fills a ring event from a journal record.
-     * @return the number of events replayed (ring sequences {@code 0} to this minus 1).
+     * @return the number of events replayed, ring sequences {@code 0} to this minus 1.
      * @throws IllegalArgumentException if {@code lastApplied} is below -1.
-     * @throws IllegalStateException    if replay was already called, or something was published into the ring or
-     *                                  journaled before it.
-     * @throws JournalException         if the journal does not hold every record after {@code lastApplied}, or the
-     *                                  replay fails.
+     * @throws IllegalStateException    if replay was called already, or something was published before it.
+     * @throws JournalException         if the journal does not hold every record after {@code lastApplied} (the
+     *                                  message names both sequences), or the replay failed.
      * @throws JournalFailedException   if the journaller failed.
      * @throws JournalClosedException   if the journaller was closed.
      */

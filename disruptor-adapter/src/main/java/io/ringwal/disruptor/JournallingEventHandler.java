@@ -207,7 +207,8 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
      * @param ring         the ring this handler consumes, started, with nothing published yet.
      * @param lastApplied  the journal sequence of the last event the snapshot holds applied, or -1 for none.
      * @param deserializer fills a ring event from a journal record.
-     * @return the number of events replayed, ring sequences {@code 0} to this minus 1.
+     * @return the number of events replayed, ring sequences {@code 0} to this minus 1; all published, not
+     *         necessarily processed yet.
      * @throws IllegalArgumentException if {@code lastApplied} is below -1.
      * @throws IllegalStateException    if replay was called already, or something was published before it.
      * @throws JournalException         if the journal does not hold every record after {@code lastApplied} (the

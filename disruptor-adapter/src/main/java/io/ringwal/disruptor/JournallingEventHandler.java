@@ -17,6 +17,7 @@ import com.lmax.disruptor.SequenceBarrier;
 
 import io.ringwal.journal.JournalClosedException;
 import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.JournalException;
 import io.ringwal.journal.JournalFailedException;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.journal.WriteClaim;
@@ -56,6 +57,12 @@ import io.ringwal.journal.WriteClaim;
  * Every event is journaled, in ring order, so an event's journal sequence is its ring sequence plus a fixed
  * offset ({@link #journalSequence(long)}).
  *
+ * <h2>Restart</h2>
+ * After a restart, business logic restored from a snapshot catches up through the ring itself:
+ * {@link #replay(RingBuffer, long, JournalDeserializer)} publishes the journal's records after the snapshot's
+ * last applied sequence, which the journaller passes on without journaling them again, and live events then
+ * continue with the next journal sequence.
+ *
  * <h2>Lifecycle and threads</h2>
  * {@link #open} opens (recovering) the journal and takes its lock on the calling thread; the Disruptor's thread
  * start hands the writer over to the handler's thread, which is the only one to use it afterwards, and
@@ -84,13 +91,21 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
     private static final int NEW = 0;
     private static final int STARTED = 1;
     private static final int CLOSED = 2;
+    private static final int NOT_REPLAYED = 0;
+    private static final int REPLAYING = 1;
+    private static final int REPLAYED = 2;
     private static final VarHandle STATE;
+    private static final VarHandle REPLAY;
+    private static final VarHandle REPLAY_PUBLISHED;
 
     static
     {
         try
         {
-            STATE = MethodHandles.lookup().findVarHandle(JournallingEventHandler.class, "state", int.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(JournallingEventHandler.class, "state", int.class);
+            REPLAY = lookup.findVarHandle(JournallingEventHandler.class, "replay", int.class);
+            REPLAY_PUBLISHED = lookup.findVarHandle(JournallingEventHandler.class, "replayPublished", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -109,6 +124,15 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
     private volatile long gateForces;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state = NEW;
+    @SuppressWarnings("unused") // accessed through REPLAY
+    private volatile int replay = NOT_REPLAYED;
+    /** Ring sequences below this were published by {@link #replay}: already in the journal, not journaled again. */
+    private volatile long replayedSlots;
+    /** The last ring sequence the replay itself published (release store before the ring's publish). */
+    @SuppressWarnings("unused") // accessed through REPLAY_PUBLISHED
+    private volatile long replayPublished = -1;
+    /** The journal's next sequence when it was opened: the end of what a replay publishes. */
+    private final long openedNextSequence;
     private long lastDurable;
 
     private JournallingEventHandler(final JournalWriter journal, final JournalSerializer<T> serializer)
@@ -117,6 +141,7 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
         this.serializer = serializer;
         this.neverForces = journal.config().forcePolicy().kind() == io.ringwal.journal.ForcePolicy.Kind.NEVER;
         this.lastDurable = journal.durableSequence();
+        this.openedNextSequence = journal.nextSequence();
     }
 
     /**
@@ -157,6 +182,109 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
         return ring.newBarrier(sequences);
     }
 
+    /**
+     * Restart replay: publishes the journal's records after a snapshot's sequence into the ring, so that the
+     * handlers that process live events rebuild what the snapshot lacks, then lets live events go on with the next
+     * journal sequence. Call it once, after {@code disruptor.start()} and before any live event, on the thread that
+     * publishes afterwards (with {@link com.lmax.disruptor.dsl.ProducerType#SINGLE} the only one that may) or with a
+     * happens-before edge to the live producers (which get {@link IllegalStateException} from
+     * {@link #publishEvent} and {@link #next} meanwhile). The README has a complete example.
+     *
+     * <p>Ring sequence {@code r} carries journal sequence {@code lastApplied + 1 + r}, replayed or live
+     * ({@link #journalSequence(long)}, {@link #isReplayed(long)}): nothing is skipped or repeated. The business
+     * logic keeps {@code journalSequence(sequence)} of the last event it applied in its snapshot; {@code -1} replays
+     * the whole journal. The journaller passes replayed events on without journaling them again, and a stage behind
+     * {@link #durableBarrier} sees them at once: the journal's open cut any torn tail and forced what it kept, which
+     * is where the replay ends. A skipped-sequence frame (written by a {@code JournalPipeline} whose translator
+     * threw, never by this handler) gets a slot filled by {@link JournalDeserializer#readSkipped}, which by default
+     * throws.
+     *
+     * <p>A snapshot beyond the journal's end or older than what retention kept fails before anything is published,
+     * and the journaller stays usable ({@code replay} may be called again). A failure after that (a deserializer
+     * that throws, a damaged segment, a raw publication into the ring meanwhile) fails the journaller for good, so
+     * that the handlers behind it never see a partly filled or foreign slot.
+     *
+     * @param ring         the ring this handler consumes, started, with nothing published yet.
+     * @param lastApplied  the journal sequence of the last event the snapshot holds applied, or -1 for none.
+     * @param deserializer fills a ring event from a journal record.
+     * @return the number of events replayed, ring sequences {@code 0} to this minus 1; all published, not
+     *         necessarily processed yet.
+     * @throws IllegalArgumentException if {@code lastApplied} is below -1.
+     * @throws IllegalStateException    if replay was called already, or something was published before it.
+     * @throws JournalException         if the journal does not hold every record after {@code lastApplied} (the
+     *                                  message names both sequences), or the replay failed.
+     * @throws JournalFailedException   if the journaller failed.
+     * @throws JournalClosedException   if the journaller was closed.
+     */
+    public long replay(final RingBuffer<T> ring, final long lastApplied, final JournalDeserializer<T> deserializer)
+    {
+        Objects.requireNonNull(ring, "ring");
+        Objects.requireNonNull(deserializer, "deserializer");
+        if (lastApplied < -1)
+        {
+            throw new IllegalArgumentException("lastApplied=" + lastApplied + " must be a journal sequence, or -1 " +
+                "when nothing was applied");
+        }
+        checkAccepting();
+        if (!REPLAY.compareAndSet(this, NOT_REPLAYED, REPLAYING))
+        {
+            throw new IllegalStateException("journaller for " + journal.directory() + " was replayed already: " +
+                "replay() runs once, before the first live event");
+        }
+        final long end = openedNextSequence;
+        try
+        {
+            if (sequenceOffset != Long.MIN_VALUE || ring.getCursor() != RingBuffer.INITIAL_CURSOR_VALUE)
+            {
+                throw new IllegalStateException("journaller for " + journal.directory() + " cannot replay: ring " +
+                    "cursor " + ring.getCursor() + " shows events published before replay(); replay first");
+            }
+            JournalReplay.checkRange(journal.directory(), journal.recoveryReport(), lastApplied, end);
+        }
+        catch (final RuntimeException ex)
+        {
+            REPLAY.setVolatile(this, NOT_REPLAYED);
+            throw ex;
+        }
+        sequenceOffset = lastApplied + 1;
+        replayedSlots = end - (lastApplied + 1);
+        try
+        {
+            return new JournalReplay<>(this, ring, deserializer, lastApplied + 1, end).run();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            fail(ex);
+            throw ex;
+        }
+        finally
+        {
+            REPLAY.setVolatile(this, REPLAYED);
+        }
+    }
+
+    /**
+     * Called by the replay for each slot it fills, before it publishes the slot: the journaller passes on only
+     * those.
+     */
+    void replayPublishing(final long ringSequence)
+    {
+        REPLAY_PUBLISHED.setRelease(this, ringSequence);
+    }
+
+    /**
+     * Whether the event at a ring sequence was published by {@link #replay} (it was journaled before the restart)
+     * rather than live. Call it from a handler of this ring: business logic with side effects outside its state
+     * skips them for replayed events.
+     *
+     * @param ringSequence the ring sequence.
+     * @return true for a replayed event.
+     */
+    public boolean isReplayed(final long ringSequence)
+    {
+        return ringSequence < replayedSlots;
+    }
+
     @Override
     public void onStart()
     {
@@ -175,6 +303,24 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
         {
             throw new JournalFailedException("journaller for " + journal.directory() + " failed; event at ring " +
                 "sequence " + sequence + " was not journaled", failed);
+        }
+        if (sequence < replayedSlots)
+        {
+            if (sequence > (long)REPLAY_PUBLISHED.getAcquire(this))
+            {
+                final IllegalStateException interloper = new IllegalStateException("ring sequence " + sequence +
+                    " was published during the replay of " + journal.directory() + " by something other than the " +
+                    "replay; publish live events only after replay() returned");
+                fail(interloper);
+                throw new JournalFailedException("journaller for " + journal.directory() + " failed; event at " +
+                    "ring sequence " + sequence + " was not journaled", interloper);
+            }
+            // published by replay(): already in the journal (and forced by its recovery)
+            if (endOfBatch || sequence == replayedSlots - 1)
+            {
+                durableRingSequence.set(sequence);
+            }
+            return;
         }
         try
         {
@@ -270,7 +416,7 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
         }
     }
 
-    private void fail(final Throwable cause)
+    void fail(final Throwable cause)
     {
         if (failure == null)
         {
@@ -431,6 +577,11 @@ public final class JournallingEventHandler<T> implements EventHandler<T>, AutoCl
         if ((int)STATE.getVolatile(this) == CLOSED)
         {
             throw new JournalClosedException("journaller for " + journal.directory() + " is closed");
+        }
+        if ((int)REPLAY.getVolatile(this) == REPLAYING)
+        {
+            throw new IllegalStateException("journaller for " + journal.directory() + " is replaying its journal: " +
+                "publish live events only after replay() returned");
         }
     }
 

@@ -51,6 +51,9 @@ class ReadmeJavaExamplesTest
 
         assertThat(outputs.get(0)).contains("appended 0, durable up to 1").contains("record 0: 5 bytes")
             .contains("record 1: 8 bytes");
+        assertThat(outputs).as("the restart replay example's output").anySatisfy(output -> assertThat(output)
+            .contains("replayed 0 after -1: position 55, last applied 9")
+            .contains("replayed 4 after 5: position 78, last applied 11"));
     }
 
     static Path readme()

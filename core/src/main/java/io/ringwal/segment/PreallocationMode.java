@@ -7,9 +7,10 @@ public enum PreallocationMode
 {
     /**
      * Zero-fill with direct I/O ({@code O_DIRECT}), falling back to {@link #BUFFERED} where the file system
-     * refuses direct I/O (tmpfs). Reserves real blocks without filling the page cache with large folios, which
-     * keeps small forces through the mapping cheap. Pretouching then has to read every page back from the disk.
-     * Best for large forces and for never/bounded (little CPU on the allocator thread).
+     * refuses direct I/O (tmpfs). Reserves real blocks without going through the page cache; the allocator then
+     * fills the page cache with single-page folios of zeros (one buffered write per page, not forced), because
+     * pages faulted in through the mapping would come as large folios that make every small force write back
+     * up to 2 MiB ({@link MappedSegment#primeUncachedPages()}). Best for large forces and for never/bounded.
      */
     DIRECT,
 

@@ -234,7 +234,21 @@ public final class SegmentAllocator implements AutoCloseable
         modeUsed = used;
         try
         {
-            final MappedSegment segment = MappedSegment.map(file, pretouch);
+            final MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE);
+            try
+            {
+                if (used == PreallocationMode.DIRECT)
+                {
+                    // direct zero-fill left nothing in the page cache: faults would bring large folios in
+                    segment.primeUncachedPages();
+                }
+                segment.pretouch(pretouch);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                segment.close();
+                throw ex;
+            }
             preparedByMode.incrementAndGet(used.ordinal());
             return segment;
         }
@@ -278,7 +292,18 @@ public final class SegmentAllocator implements AutoCloseable
             Files.move(oldest, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             try
             {
-                final MappedSegment segment = MappedSegment.map(target, pretouch);
+                final MappedSegment segment = MappedSegment.map(target, PretouchMode.NONE);
+                try
+                {
+                    // pages of the file's earlier use that were evicted would come back as large folios
+                    segment.primeUncachedPages();
+                    segment.pretouch(pretouch);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    segment.close();
+                    throw ex;
+                }
                 segment.markRecycled();
                 recycled.incrementAndGet();
                 return segment;

@@ -22,6 +22,13 @@ public final class Contenders
     static final long RETAINED_BYTES = 4L * 64 * 1024 * 1024;
 
     /**
+     * What the reserved ringwal contenders reserve before the clock: the retained segments, the two the allocator
+     * keeps prepared and the active one, so that no segment is zero-filled during the run (the first ones come from
+     * the reservation, later ones are recycled).
+     */
+    static final int RESERVED_SEGMENTS = 4 + 2 + 1;
+
+    /**
      * One registered contender.
      *
      * @param name     its name on the command line and in the tables.
@@ -43,6 +50,10 @@ public final class Contenders
             ForcePolicy.everyBatch(), PreallocationMode.DIRECT));
         add("ringwal-every-batch-retained", () -> new RingwalContender("ringwal-every-batch-retained",
             ForcePolicy.everyBatch(), null, RETAINED_BYTES));
+        add("ringwal-every-batch-reserved", () -> new RingwalContender("ringwal-every-batch-reserved",
+            ForcePolicy.everyBatch(), null, RETAINED_BYTES, RESERVED_SEGMENTS));
+        add("ringwal-never-reserved", () -> new RingwalContender("ringwal-never-reserved", ForcePolicy.never(), null,
+            RETAINED_BYTES, RESERVED_SEGMENTS));
         add("ringwal-never-retained", () -> new RingwalContender("ringwal-never-retained", ForcePolicy.never(), null,
             RETAINED_BYTES));
         add("chronicle", () -> new ChronicleContender("chronicle", false), ChronicleContender.JVM_FLAGS);

@@ -13,6 +13,7 @@ import io.ringwal.disruptor.JournalPipeline;
 import io.ringwal.disruptor.PipelineCounters;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.JournalSpace;
 import io.ringwal.journal.JournalReader;
 import io.ringwal.segment.PreallocationMode;
 
@@ -30,6 +31,7 @@ public final class RingwalContender implements Contender
     private final ForcePolicy policy;
     private final PreallocationMode preallocation;
     private final long retainBytes;
+    private final int reserveSegments;
     private JournalPipeline pipeline;
     private AtomicLongArray lastSequence;
     private int producers;
@@ -69,6 +71,24 @@ public final class RingwalContender implements Contender
     public RingwalContender(final String name, final ForcePolicy policy, final PreallocationMode preallocation,
         final long retainBytes)
     {
+        this(name, policy, preallocation, retainBytes, 0);
+    }
+
+    /**
+     * A ringwal contender whose journal directory gets {@code reserveSegments} free segment files
+     * ({@link JournalSpace#reserve}) in {@link #open}, before the clock starts, as an operator reserves a journal's
+     * space at install time: the counterpart of the reused group commit's pool of preallocated files.
+     *
+     * @param name            its name.
+     * @param policy          its force policy.
+     * @param preallocation   the preallocation mode, or null for the policy's default.
+     * @param retainBytes     the retention limit in bytes, 0 to keep everything.
+     * @param reserveSegments how many free segment files to reserve before the run.
+     */
+    public RingwalContender(final String name, final ForcePolicy policy, final PreallocationMode preallocation,
+        final long retainBytes, final int reserveSegments)
+    {
+        this.reserveSegments = reserveSegments;
         this.name = name;
         this.policy = policy;
         this.preallocation = preallocation;
@@ -89,6 +109,10 @@ public final class RingwalContender implements Contender
         for (int p = 0; p < producers; p++)
         {
             lastSequence.set(p, -1);
+        }
+        if (reserveSegments > 0)
+        {
+            JournalSpace.reserve(dir, JournalConfig.DEFAULT_SEGMENT_SIZE, reserveSegments);
         }
         pipeline = JournalPipeline.builder(dir)
             .journalConfig(journalConfig())

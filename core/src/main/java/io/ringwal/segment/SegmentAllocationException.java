@@ -34,7 +34,7 @@ public final class SegmentAllocationException extends IOException
      */
     static SegmentAllocationException of(final Path directory, final int segmentSize, final IOException cause)
     {
-        final boolean noSpace = saysNoSpace(cause) || usableSpace(directory) < segmentSize;
+        final boolean noSpace = saysNoSpace(cause) || freeSpace(directory) < segmentSize;
         final String message = noSpace ?
             "no space left on device in " + directory + ": next segment of " + segmentSize +
             " bytes could not be allocated" :
@@ -75,8 +75,11 @@ public final class SegmentAllocationException extends IOException
         return false;
     }
 
-    /** Usable bytes on the directory's file system, or {@link Long#MAX_VALUE} if it cannot be told. */
-    static long usableSpace(final Path directory)
+    /**
+     * Usable bytes on the directory's file system ({@code statvfs} {@code f_bavail}: without the blocks it keeps
+     * for root and, on ext4, for its own metadata), or {@link Long#MAX_VALUE} if it cannot be told.
+     */
+    static long freeSpace(final Path directory)
     {
         try
         {

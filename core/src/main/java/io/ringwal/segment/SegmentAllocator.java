@@ -23,8 +23,11 @@ import io.ringwal.format.SegmentFileNames;
  * prepared: the error surfaces at a rotation, never as a fault on a mapped store. Meanwhile the allocator tries
  * again every {@value #RETRY_INTERVAL_MILLIS} ms (retention runs before each try and may free space), and a
  * {@link #take} that finds no segment asks for one more try and waits for it, so space that came back just before
- * the rotation is used. While the disk still has less than a segment free, a retry does not touch the disk (no
- * temporary file takes the last free blocks from other writers on the file system).
+ * the rotation is used. While the file system reports less than a segment of usable space ({@code statvfs}
+ * {@code f_bavail}, which leaves out the blocks kept for root), a try fails at once and touches nothing: no
+ * temporary file takes the last free blocks from others on the file system, and the warning does not wait for the
+ * file system's own retries of a failing allocation, which on a nearly full ext4 took long enough (over 100 ms)
+ * for a fast writer to fill two segments meanwhile.
  */
 public final class SegmentAllocator implements AutoCloseable
 {
@@ -271,11 +274,9 @@ public final class SegmentAllocator implements AutoCloseable
         }
     }
 
+    /** The listener first: a log handler may be slow (a console behind a pipe took over 100 ms). */
     private void reportFailure(final SegmentAllocationException failed)
     {
-        LOG.log(Level.WARNING, failed.getMessage() + " (" + failed.getCause().getMessage() + "); the writer " +
-            "goes on in the room it has and fails at the rotation that finds no prepared segment; trying again every " +
-            RETRY_INTERVAL_MILLIS + " ms");
         try
         {
             listener.allocationFailed(directory, segmentSize, failed);
@@ -284,12 +285,13 @@ public final class SegmentAllocator implements AutoCloseable
         {
             LOG.log(Level.WARNING, "allocation listener of " + directory + " threw", ex);
         }
+        LOG.log(Level.WARNING, failed.getMessage() + " (" + failed.getCause().getMessage() + "); the writer " +
+            "goes on in the room it has and fails at the rotation that finds no prepared segment; trying again every " +
+            RETRY_INTERVAL_MILLIS + " ms");
     }
 
     private void reportRecovery(final long failedTries)
     {
-        LOG.log(Level.INFO, "segments can be allocated in " + directory + " again, after " + failedTries +
-            " failed tries");
         try
         {
             listener.allocationRecovered(directory);
@@ -298,11 +300,13 @@ public final class SegmentAllocator implements AutoCloseable
         {
             LOG.log(Level.WARNING, "allocation listener of " + directory + " threw", ex);
         }
+        LOG.log(Level.INFO, "segments can be allocated in " + directory + " again, after " + failedTries +
+            " failed tries");
     }
 
     /**
-     * Prepares one segment, or returns null when {@code retrying} and the disk still has less than a segment free
-     * (then nothing on the disk is touched).
+     * Prepares one segment, or returns null when {@code retrying} and the file system still has less than a segment
+     * free (then nothing on the disk is touched).
      */
     private MappedSegment prepareOne(final boolean retrying) throws IOException
     {
@@ -331,9 +335,16 @@ public final class SegmentAllocator implements AutoCloseable
                 return reused;
             }
         }
-        if (retrying && SegmentAllocationException.usableSpace(directory) < segmentSize)
+        final long free = SegmentAllocationException.freeSpace(directory);
+        if (free < segmentSize)
         {
-            return null;
+            // certain to fail: fail at once, without taking the last free blocks from others on the file system
+            if (retrying)
+            {
+                return null;
+            }
+            throw new IOException("cannot allocate a " + segmentSize + "-byte segment at " + file +
+                ": No space left on device (" + free + " bytes usable)");
         }
         final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
         final PreallocationMode used;

@@ -768,6 +768,11 @@ public final class JournalWriter implements AutoCloseable
         }
         catch (final SegmentAllocationException ex)
         {
+            // what was written is forced all the same, as a rotation would have (a failing force fails first)
+            if (position != forcedPosition)
+            {
+                forceActive();
+            }
             throw fail(ex.getMessage(), ex.getCause());
         }
         catch (final IOException ex)

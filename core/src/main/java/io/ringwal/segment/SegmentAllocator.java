@@ -14,7 +14,7 @@ import io.ringwal.format.SegmentFileNames;
 /**
  * The allocator thread: prepares the next segment file ahead of need (creates it under a temporary name,
  * allocates real blocks, forces it, maps it and pre-touches its pages), so that the writer never waits for
- * file creation unless it has outrun the disk. Holds at most one prepared segment.
+ * file creation unless it has outrun the disk. Holds up to the depth it was given of prepared segments.
  *
  * <p>A failure (a full disk, say) is reported as soon as preparing fails, while the writer still appends into the
  * room it has (the active segment and any segment prepared before): once per failure episode, as a WARNING log
@@ -24,7 +24,8 @@ import io.ringwal.format.SegmentFileNames;
  * again every {@value #RETRY_INTERVAL_MILLIS} ms (retention runs before each try and may free space), and a
  * {@link #take} that finds no segment asks for one more try and waits for it, so space that came back just before
  * the rotation is used. While the file system reports less than a segment of usable space ({@code statvfs}
- * {@code f_bavail}, which leaves out the blocks kept for root), a try fails at once and touches nothing: no
+ * {@code f_bavail}, which leaves out the blocks kept for root) and segments get real blocks (not under
+ * {@link PreallocationMode#SPARSE}), a try fails at once and touches nothing: no
  * temporary file takes the last free blocks from others on the file system, and the warning does not wait for the
  * file system's own retries of a failing allocation, which on a nearly full ext4 took long enough (over 100 ms)
  * for a fast writer to fill two segments meanwhile.
@@ -335,7 +336,9 @@ public final class SegmentAllocator implements AutoCloseable
                 return reused;
             }
         }
-        final long free = SegmentAllocationException.freeSpace(directory);
+        final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
+        final long free = asked == PreallocationMode.SPARSE ? Long.MAX_VALUE :
+            SegmentAllocationException.freeSpace(directory);
         if (free < segmentSize)
         {
             // certain to fail: fail at once, without taking the last free blocks from others on the file system
@@ -346,7 +349,6 @@ public final class SegmentAllocator implements AutoCloseable
             throw new IOException("cannot allocate a " + segmentSize + "-byte segment at " + file +
                 ": No space left on device (" + free + " bytes usable)");
         }
-        final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
         final PreallocationMode used;
         try
         {

@@ -146,6 +146,12 @@ class JournalDiskFullWarningTest
             }
             assertThat(small).as("records appended into the remaining room of the last segment").isPositive();
             assertThat(failure).hasMessageContaining(plain).hasCauseInstanceOf(IOException.class);
+            assertThat(failure.getCause()).as("failed at once, on the usable space the file system reports")
+                .hasMessageContaining("No space left on device").hasMessageEndingWith(" bytes usable)");
+            try (var files = Files.list(dir))
+            {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".seg.tmp"));
+            }
             assertThat(events).as("the reopened writer was warned too").isNotEmpty();
             assertThat(events.peek()).startsWith("failed " + SEGMENT + ": " + plain);
             reopened.close();

@@ -41,7 +41,13 @@ public enum CounterId
     TRY_PUBLISH_RING_FULL("try_publish_ring_full", "events", Kind.COUNT,
         "times a tryPublish found the ring full and gave up"),
     /** Failures of the writer: 0 or 1 (a failed writer stays failed); the reason is in the file beside it. */
-    FAILURES("failures", "failures", Kind.COUNT, "failures of the writer (a failed writer stays failed)");
+    FAILURES("failures", "failures", Kind.COUNT, "failures of the writer (a failed writer stays failed)"),
+    /**
+     * Times the allocator could not prepare the next segment (a full disk, say) after it had last succeeded: the
+     * early warning, raised while the writer still has room; retries that fail again do not count.
+     */
+    ALLOCATION_FAILURES("allocation_failures", "failures", Kind.COUNT,
+        "times the allocator could not prepare the next segment (failure episodes, not retries)");
 
     /** Whether a counter only grows (a rate makes sense) or is a level. */
     public enum Kind

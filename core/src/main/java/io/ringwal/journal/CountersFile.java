@@ -138,6 +138,7 @@ public final class CountersFile implements AutoCloseable
         put(buffer, CounterId.ROTATION_NANOS, counters.rotationNanos());
         put(buffer, CounterId.ALLOCATOR_WAITS, counters.allocatorWaits());
         put(buffer, CounterId.ALLOCATOR_WAIT_NANOS, counters.allocatorWaitNanos());
+        put(buffer, CounterId.ALLOCATION_FAILURES, counters.allocationFailures());
         put(buffer, CounterId.WRITTEN_SEQUENCE, writer.writtenSequence());
         put(buffer, CounterId.DURABLE_SEQUENCE, writer.durableSequence());
         heartbeat();

@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.segment.AllocationListener;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.PretouchMode;
 
@@ -41,6 +42,7 @@ public final class JournalConfig
     private final RecoveryMode recoveryMode;
     private final VerifyScope verifyScope;
     private final ForceObserver forceObserver;
+    private final AllocationListener allocationListener;
     private final boolean backgroundWriteBack;
     private final long allocationTimeoutNanos;
     private final RetentionPolicy retention;
@@ -60,6 +62,7 @@ public final class JournalConfig
         this.recoveryMode = builder.recoveryMode;
         this.verifyScope = builder.verifyScope;
         this.forceObserver = builder.forceObserver;
+        this.allocationListener = builder.allocationListener;
         this.backgroundWriteBack = builder.backgroundWriteBack;
         this.allocationTimeoutNanos = builder.allocationTimeoutNanos;
         this.retention = builder.retention;
@@ -183,6 +186,17 @@ public final class JournalConfig
     }
 
     /**
+     * Told on the allocator thread when preparing the next segment fails (the early warning of a full disk) and
+     * when it succeeds again.
+     *
+     * @return the listener, {@link AllocationListener#NONE} by default.
+     */
+    public AllocationListener allocationListener()
+    {
+        return allocationListener;
+    }
+
+    /**
      * Whether a background thread writes the active segment back under the never and bounded policies.
      *
      * @return true unless turned off.
@@ -240,11 +254,24 @@ public final class JournalConfig
      */
     public JournalConfig withPipelinedForce(final boolean pipelined)
     {
-        return pipelined == pipelinedForce ? this : new JournalConfig(this, pipelined);
+        return pipelined == pipelinedForce ? this : new JournalConfig(this, pipelined, allocationListener);
     }
 
-    private JournalConfig(final JournalConfig from, final boolean pipelinedForce)
+    /**
+     * This configuration with another allocation listener.
+     *
+     * @param listener the listener ({@link AllocationListener#NONE} for none).
+     * @return a copy with that listener (this one if it already has it).
+     */
+    public JournalConfig withAllocationListener(final AllocationListener listener)
     {
+        Objects.requireNonNull(listener, "listener");
+        return listener == allocationListener ? this : new JournalConfig(this, pipelinedForce, listener);
+    }
+
+    private JournalConfig(final JournalConfig from, final boolean pipelinedForce, final AllocationListener listener)
+    {
+        this.allocationListener = listener;
         this.segmentSize = from.segmentSize;
         this.maxRecordSize = from.maxRecordSize;
         this.forcePolicy = from.forcePolicy;
@@ -318,6 +345,7 @@ public final class JournalConfig
         private RecoveryMode recoveryMode = RecoveryMode.STRICT;
         private VerifyScope verifyScope = VerifyScope.ALL_SEGMENTS;
         private ForceObserver forceObserver = ForceObserver.NONE;
+        private AllocationListener allocationListener = AllocationListener.NONE;
         private boolean backgroundWriteBack = true;
         private long allocationTimeoutNanos = DEFAULT_ALLOCATION_TIMEOUT_NANOS;
         private RetentionPolicy retention = RetentionPolicy.keepAll();
@@ -432,6 +460,20 @@ public final class JournalConfig
         public Builder forceObserver(final ForceObserver forceObserver)
         {
             this.forceObserver = Objects.requireNonNull(forceObserver, "forceObserver");
+            return this;
+        }
+
+        /**
+         * A listener told, on the allocator thread, as soon as preparing the next segment fails (once per failure
+         * episode: a full disk, say), while the writer still appends into the room it has, and when preparing
+         * succeeds again; see {@link io.ringwal.segment.SegmentAllocator} for the retries.
+         *
+         * @param allocationListener the listener.
+         * @return this builder.
+         */
+        public Builder allocationListener(final AllocationListener allocationListener)
+        {
+            this.allocationListener = Objects.requireNonNull(allocationListener, "allocationListener");
             return this;
         }
 

@@ -23,6 +23,7 @@ public final class JournalCounters
     volatile long segmentsDirect;
     volatile long segmentsBufferedPages;
     volatile long segmentsRecycled;
+    volatile long allocationFailures;
 
     JournalCounters()
     {
@@ -160,12 +161,24 @@ public final class JournalCounters
         return segmentsBufferedPages;
     }
 
+    /**
+     * Failure episodes of the allocator: times preparing the next segment failed (a full disk, say) after it had
+     * last succeeded. Each one was also logged at WARNING and told to the {@link io.ringwal.segment.AllocationListener};
+     * retries that fail again do not count. The writer still had room when it rose.
+     *
+     * @return the count.
+     */
+    public long allocationFailures()
+    {
+        return allocationFailures;
+    }
+
     @Override
     public String toString()
     {
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
             " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits +
             " segmentsDirect=" + segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages +
-            " segmentsRecycled=" + segmentsRecycled;
+            " segmentsRecycled=" + segmentsRecycled + " allocationFailures=" + allocationFailures;
     }
 }

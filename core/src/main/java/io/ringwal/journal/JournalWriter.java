@@ -22,6 +22,7 @@ import io.ringwal.segment.AdaptivePreallocation;
 import io.ringwal.segment.Directories;
 import io.ringwal.segment.MappedSegment;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.SegmentAllocationException;
 import io.ringwal.segment.SegmentAllocator;
 
 /**
@@ -161,10 +162,16 @@ public final class JournalWriter implements AutoCloseable
             };
             allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
                 config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
-                "ringwal-allocator-" + dir.getFileName());
+                config.allocationListener(), "ringwal-allocator-" + dir.getFileName());
             writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive, retentionBase);
             writer.openActive(recovered);
             return writer;
+        }
+        catch (final SegmentAllocationException ex)
+        {
+            // the open had to start a new segment and could not: the plain cause, not a wrapped one
+            closeQuietly(writer, allocator, lock);
+            throw new JournalException(ex.getMessage(), ex.getCause());
         }
         catch (final IOException ex)
         {
@@ -224,7 +231,7 @@ public final class JournalWriter implements AutoCloseable
         }
         else
         {
-            rotateInto(recovered.nextSequence);
+            rotateInto(recovered.nextSequence, allocator.take(config.allocationTimeoutNanos()));
         }
     }
 
@@ -753,6 +760,47 @@ public final class JournalWriter implements AutoCloseable
     private void rotate()
     {
         drainForcer();
+        // the next segment first: without one the active segment stays open, its room usable after a reopen
+        final MappedSegment next;
+        try
+        {
+            next = allocator.take(config.allocationTimeoutNanos());
+        }
+        catch (final SegmentAllocationException ex)
+        {
+            // what was written is forced all the same, as a rotation would have (a failing force fails first)
+            if (position != forcedPosition)
+            {
+                forceActive();
+            }
+            throw fail(ex.getMessage(), ex.getCause());
+        }
+        catch (final IOException ex)
+        {
+            throw fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
+        }
+        try
+        {
+            finishActive();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            discardUnused(next);
+            throw ex;
+        }
+        try
+        {
+            rotateInto(nextSequence, next);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
+        }
+    }
+
+    /** Pads the active segment to its end and forces it whole: it is finished. */
+    private void finishActive()
+    {
         if (!activeClosed)
         {
             final int remaining = segmentSize - position;
@@ -771,14 +819,6 @@ public final class JournalWriter implements AutoCloseable
         {
             publishDurable(nextSequence - 1);
         }
-        try
-        {
-            rotateInto(nextSequence);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
-        }
     }
 
     private void writePadding(final int frameOffset, final int length)
@@ -792,10 +832,9 @@ public final class JournalWriter implements AutoCloseable
         FrameDescriptor.frameLengthRelease(buffer, frameOffset, length);
     }
 
-    private void rotateInto(final long baseSequence) throws IOException
+    private void rotateInto(final long baseSequence, final MappedSegment next) throws IOException
     {
         final long start = System.nanoTime();
-        final MappedSegment next = allocator.take(config.allocationTimeoutNanos());
         boolean installed = false;
         try
         {
@@ -846,12 +885,25 @@ public final class JournalWriter implements AutoCloseable
         {
             if (!installed)
             {
-                final Path path = next.path();
-                next.close();
-                if (SegmentFileNames.isTempFileName(path.getFileName().toString()))
-                {
-                    Files.deleteIfExists(path);
-                }
+                discardUnused(next);
+            }
+        }
+    }
+
+    /** Unmaps a taken segment that was not installed and deletes it if it still has its temporary name. */
+    private static void discardUnused(final MappedSegment next)
+    {
+        final Path path = next.path();
+        next.close();
+        if (SegmentFileNames.isTempFileName(path.getFileName().toString()))
+        {
+            try
+            {
+                Files.deleteIfExists(path);
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "could not delete unused segment " + path, ex);
             }
         }
     }
@@ -957,6 +1009,7 @@ public final class JournalWriter implements AutoCloseable
         counters.segmentsDirect = allocator.segmentsPrepared(PreallocationMode.DIRECT);
         counters.segmentsBufferedPages = allocator.segmentsPrepared(PreallocationMode.BUFFERED_PAGES);
         counters.segmentsRecycled = allocator.segmentsRecycled();
+        counters.allocationFailures = allocator.failureEpisodes();
         return counters;
     }
 

@@ -14,14 +14,29 @@ import io.ringwal.format.SegmentFileNames;
 /**
  * The allocator thread: prepares the next segment file ahead of need (creates it under a temporary name,
  * allocates real blocks, forces it, maps it and pre-touches its pages), so that the writer never waits for
- * file creation unless it has outrun the disk. Holds at most one prepared segment.
+ * file creation unless it has outrun the disk. Holds up to the depth it was given of prepared segments.
  *
- * <p>A failure (a full disk, say) is kept and handed to the writer when it next asks for a segment, so the
- * error surfaces while the active segment still has room and never as a fault on a mapped store.
+ * <p>A failure (a full disk, say) is reported as soon as preparing fails, while the writer still appends into the
+ * room it has (the active segment and any segment prepared before): once per failure episode, as a WARNING log
+ * line, a call of the {@link AllocationListener} and a count ({@link #failureEpisodes()}). The failure is kept
+ * and handed to the writer, as a {@link SegmentAllocationException}, only when it asks for a segment and none is
+ * prepared: the error surfaces at a rotation, never as a fault on a mapped store. Meanwhile the allocator tries
+ * again every {@value #RETRY_INTERVAL_MILLIS} ms (retention runs before each try and may free space), and a
+ * {@link #take} that finds no segment asks for one more try and waits for it, so space that came back just before
+ * the rotation is used. While the file system reports less than a segment of usable space ({@code statvfs}
+ * {@code f_bavail}, which leaves out the blocks kept for root) and segments get real blocks (not under
+ * {@link PreallocationMode#SPARSE}), a try fails at once and touches nothing: no
+ * temporary file takes the last free blocks from others on the file system, and the warning does not wait for the
+ * file system's own retries of a failing allocation, which on a nearly full ext4 took long enough (over 100 ms)
+ * for a fast writer to fill two segments meanwhile.
  */
 public final class SegmentAllocator implements AutoCloseable
 {
+    /** How long the allocator waits between tries while preparing fails. */
+    public static final long RETRY_INTERVAL_MILLIS = 1000;
+
     private static final System.Logger LOG = System.getLogger(SegmentAllocator.class.getName());
+    private static final long RETRY_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(RETRY_INTERVAL_MILLIS);
 
     private final Path directory;
     private final int segmentSize;
@@ -36,7 +51,14 @@ public final class SegmentAllocator implements AutoCloseable
     private final int depth;
     private final boolean recycle;
     private final Runnable housekeeping;
-    private IOException failure;
+    private final AllocationListener listener;
+    private SegmentAllocationException failure;
+    /** Tries finished (under the lock); a taker that finds a failure waits for the next one. */
+    private long attempts;
+    private boolean attempting;
+    private boolean retryRequested;
+    private volatile long failureEpisodes;
+    private long failedAttempts;
     private boolean running = true;
     private long fileCounter;
     private volatile PreallocationMode modeUsed;
@@ -82,7 +104,7 @@ public final class SegmentAllocator implements AutoCloseable
         final PretouchMode pretouch,
         final String threadName)
     {
-        this(directory, segmentSize, mode, adaptive, pretouch, 1, false, null, threadName);
+        this(directory, segmentSize, mode, adaptive, pretouch, 1, false, null, AllocationListener.NONE, threadName);
     }
 
     /**
@@ -97,6 +119,7 @@ public final class SegmentAllocator implements AutoCloseable
      * @param depth       how many segments to keep prepared.
      * @param recycle     whether to reuse retired segments ({@code retired-*.seg.free}) before allocating.
      * @param housekeeping run on the allocator thread before each segment is prepared (retention); may be null.
+     * @param listener    told when preparing fails and when it succeeds again.
      * @param threadName  name of the allocator thread.
      */
     public SegmentAllocator(
@@ -108,6 +131,7 @@ public final class SegmentAllocator implements AutoCloseable
         final int depth,
         final boolean recycle,
         final Runnable housekeeping,
+        final AllocationListener listener,
         final String threadName)
     {
         if (depth < 1)
@@ -117,6 +141,7 @@ public final class SegmentAllocator implements AutoCloseable
         this.depth = depth;
         this.recycle = recycle;
         this.housekeeping = housekeeping;
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
         if (mode == PreallocationMode.ADAPTIVE && adaptive == null)
         {
             throw new IllegalArgumentException("preallocation mode ADAPTIVE needs an AdaptivePreallocation");
@@ -133,19 +158,35 @@ public final class SegmentAllocator implements AutoCloseable
 
     private void run()
     {
+        long retryAt = 0;
         while (true)
         {
+            final boolean retrying;
             lock.lock();
             try
             {
-                while (running && (prepared.size() >= depth || failure != null))
+                while (running)
                 {
-                    changed.awaitUninterruptibly();
+                    if (prepared.size() >= depth)
+                    {
+                        changed.awaitUninterruptibly();
+                    }
+                    else if (failure != null && !retryRequested && retryAt - System.nanoTime() > 0)
+                    {
+                        awaitQuietly(retryAt - System.nanoTime());
+                    }
+                    else
+                    {
+                        break;
+                    }
                 }
                 if (!running)
                 {
                     return;
                 }
+                retrying = failure != null;
+                retryRequested = false;
+                attempting = true;
             }
             finally
             {
@@ -156,7 +197,7 @@ public final class SegmentAllocator implements AutoCloseable
             IOException error = null;
             try
             {
-                segment = prepareOne();
+                segment = prepareOne(retrying);
             }
             catch (final IOException ex)
             {
@@ -166,30 +207,109 @@ public final class SegmentAllocator implements AutoCloseable
             {
                 error = new IOException("allocating a segment in " + directory + " failed: " + ex, ex);
             }
+            final SegmentAllocationException failed = error != null ?
+                SegmentAllocationException.of(directory, segmentSize, error) : null;
 
+            final boolean episodeStarted;
+            final boolean recovered;
+            final long failedTries;
             lock.lock();
             try
             {
+                attempting = false;
+                attempts++;
                 if (!running)
                 {
                     discard(segment);
+                    changed.signalAll();
                     return;
                 }
+                episodeStarted = failed != null && failure == null;
+                recovered = segment != null && failure != null;
                 if (segment != null)
                 {
                     prepared.addLast(segment);
+                    failure = null;
                 }
-                failure = error;
+                else if (failed != null)
+                {
+                    failure = failed;
+                }
+                // else: a retry found less than a segment free and left the disk alone; the failure stands
+                failedTries = segment != null ? failedAttempts : ++failedAttempts;
+                if (segment != null)
+                {
+                    failedAttempts = 0;
+                }
+                if (episodeStarted)
+                {
+                    failureEpisodes = failureEpisodes + 1;
+                }
+                retryAt = System.nanoTime() + RETRY_INTERVAL_NANOS;
                 changed.signalAll();
             }
             finally
             {
                 lock.unlock();
             }
+            if (episodeStarted)
+            {
+                reportFailure(failed);
+            }
+            else if (recovered)
+            {
+                reportRecovery(failedTries);
+            }
         }
     }
 
-    private MappedSegment prepareOne() throws IOException
+    private void awaitQuietly(final long nanos)
+    {
+        try
+        {
+            changed.awaitNanos(nanos);
+        }
+        catch (final InterruptedException ex)
+        {
+            // nothing interrupts this thread on purpose; close() ends it through the running flag
+        }
+    }
+
+    /** The listener first: a log handler may be slow (a console behind a pipe took over 100 ms). */
+    private void reportFailure(final SegmentAllocationException failed)
+    {
+        try
+        {
+            listener.allocationFailed(directory, segmentSize, failed);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(Level.WARNING, "allocation listener of " + directory + " threw", ex);
+        }
+        LOG.log(Level.WARNING, failed.getMessage() + " (" + failed.getCause().getMessage() + "); the writer " +
+            "goes on in the room it has and fails at the rotation that finds no prepared segment; trying again every " +
+            RETRY_INTERVAL_MILLIS + " ms");
+    }
+
+    private void reportRecovery(final long failedTries)
+    {
+        try
+        {
+            listener.allocationRecovered(directory);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(Level.WARNING, "allocation listener of " + directory + " threw", ex);
+        }
+        LOG.log(Level.INFO, "segments can be allocated in " + directory + " again, after " + failedTries +
+            " failed tries");
+    }
+
+    /**
+     * Prepares one segment, or returns null when {@code retrying} and the file system still has less than a segment
+     * free (then nothing on the disk is touched).
+     */
+    private MappedSegment prepareOne(final boolean retrying) throws IOException
     {
         final Path file = directory.resolve("prepared-" + (fileCounter++) + "-" + System.nanoTime() +
             SegmentFileNames.TEMP_SUFFIX);
@@ -217,6 +337,18 @@ public final class SegmentAllocator implements AutoCloseable
             }
         }
         final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
+        final long free = asked == PreallocationMode.SPARSE ? Long.MAX_VALUE :
+            SegmentAllocationException.freeSpace(directory);
+        if (free < segmentSize)
+        {
+            // certain to fail: fail at once, without taking the last free blocks from others on the file system
+            if (retrying)
+            {
+                return null;
+            }
+            throw new IOException("cannot allocate a " + segmentSize + "-byte segment at " + file +
+                ": No space left on device (" + free + " bytes usable)");
+        }
         final PreallocationMode used;
         try
         {
@@ -329,24 +461,34 @@ public final class SegmentAllocator implements AutoCloseable
     /**
      * Takes the prepared segment, waiting for it if it is not ready yet (a counted wait). The returned segment
      * is mapped under a temporary name; the caller writes its header and renames it. The allocator then starts
-     * preparing the next one.
+     * preparing the next one. When none is prepared because preparing failed, the allocator tries once more
+     * (space may have come back since its last try) and this waits for that try.
      *
      * @param timeoutNanos how long to wait at most.
      * @return the prepared segment.
-     * @throws IOException if allocation failed (the cause says why), the wait timed out, or the allocator is
-     *                     closed.
+     * @throws SegmentAllocationException if preparing failed and the try made for this call failed too (on a
+     *                                    full disk its message says so, naming the directory and the size).
+     * @throws IOException                if the wait timed out, was interrupted, or the allocator is closed.
      */
     public MappedSegment take(final long timeoutNanos) throws IOException
     {
         lock.lock();
         try
         {
-            if (prepared.isEmpty() && failure == null && running)
+            if (prepared.isEmpty() && running)
             {
                 final long start = System.nanoTime();
                 waitCount++;
                 long remaining = timeoutNanos;
-                while (prepared.isEmpty() && failure == null && running && remaining > 0)
+                // with a failure held, wait for a try that starts after this call (not one already under way)
+                final long tryWanted = failure == null ? -1 : attempts + (attempting ? 2 : 1);
+                if (failure != null)
+                {
+                    retryRequested = true;
+                    changed.signalAll();
+                }
+                while (prepared.isEmpty() && running && remaining > 0 &&
+                    (tryWanted < 0 ? failure == null : attempts < tryWanted))
                 {
                     try
                     {
@@ -366,14 +508,13 @@ public final class SegmentAllocator implements AutoCloseable
                 changed.signalAll();
                 return segment;
             }
-            if (failure != null)
-            {
-                final IOException error = failure;
-                throw new IOException(error.getMessage(), error);
-            }
             if (!running)
             {
                 throw new IOException("segment allocator for " + directory + " is closed");
+            }
+            if (failure != null)
+            {
+                throw failure;
             }
             throw new IOException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) +
                 " ms waiting for the allocator to prepare a segment in " + directory);
@@ -385,12 +526,11 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * The allocation failure being held, if any: lets the owner report a full disk before it needs the next
-     * segment.
+     * The allocation failure being held (preparing failed and has not succeeded since), if any.
      *
      * @return the failure, or null.
      */
-    public IOException failure()
+    public SegmentAllocationException failure()
     {
         lock.lock();
         try
@@ -401,6 +541,17 @@ public final class SegmentAllocator implements AutoCloseable
         {
             lock.unlock();
         }
+    }
+
+    /**
+     * How many failure episodes there were: runs of failed tries to prepare a segment, each ended by a success.
+     * A retry that fails again does not count.
+     *
+     * @return the count.
+     */
+    public long failureEpisodes()
+    {
+        return failureEpisodes;
     }
 
     /**

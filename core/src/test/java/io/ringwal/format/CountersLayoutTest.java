@@ -56,7 +56,7 @@ class CountersLayoutTest
     {
         final String[] labels = {"records", "bytes", "batches", "written_sequence", "durable_sequence", "forces",
             "force_time", "forced_bytes", "rotations", "rotation_time", "allocator_waits", "allocator_wait_time",
-            "ring_fill", "publish_ring_full", "try_publish_ring_full", "failures"};
+            "ring_fill", "publish_ring_full", "try_publish_ring_full", "failures", "allocation_failures"};
         assertThat(CounterId.count()).isEqualTo(labels.length).isLessThanOrEqualTo(CountersDescriptor.MAX_COUNTERS);
         for (int i = 0; i < labels.length; i++)
         {

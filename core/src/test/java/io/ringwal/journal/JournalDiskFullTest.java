@@ -63,7 +63,8 @@ class JournalDiskFullTest
                 }
             }
             assertThat(failure).as("the 8 MiB disk never filled up").isNotNull();
-            assertThat(failure).hasMessageContaining("rotation to a new segment");
+            assertThat(failure).hasMessageContaining("no space left on device in " + dir + ": next segment of " +
+                SEGMENT + " bytes could not be allocated");
             final String causes = causeChain(failure);
             assertThat(causes).contains("No space left on device").contains(dir.toString())
                 .contains(".seg.tmp");

@@ -12,6 +12,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
+import io.ringwal.segment.AllocationListener;
 
 /**
  * Builds a {@link JournalPipeline}. Every value has a default except the directory; {@link #build()} checks
@@ -60,6 +61,7 @@ public final class JournalPipelineBuilder
     private Framing framing = Framing.WRITER;
     private boolean pipelinedForce;
     private boolean countersFile = true;
+    private AllocationListener allocationListener;
 
     JournalPipelineBuilder(final Path directory)
     {
@@ -249,6 +251,21 @@ public final class JournalPipelineBuilder
     }
 
     /**
+     * Told on the journal's allocator thread as soon as preparing the next segment fails (the early warning of a
+     * full disk, once per failure episode), while the writer still has room, and when preparing succeeds again
+     * (see {@link AllocationListener}). Replaces the journal configuration's
+     * ({@link JournalConfig.Builder#allocationListener(AllocationListener)}). Defaults to the configuration's.
+     *
+     * @param allocationListener the listener.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder allocationListener(final AllocationListener allocationListener)
+    {
+        this.allocationListener = Objects.requireNonNull(allocationListener, "allocationListener");
+        return this;
+    }
+
+    /**
      * Told on the writer thread each time the written watermark advances (see {@link WrittenListener}). Defaults
      * to none.
      *
@@ -304,8 +321,10 @@ public final class JournalPipelineBuilder
      */
     public JournalPipeline build()
     {
-        final JournalConfig config = (journalConfig != null ? journalConfig : JournalConfig.builder().build())
+        final JournalConfig configured = (journalConfig != null ? journalConfig : JournalConfig.builder().build())
             .withPipelinedForce(pipelinedForce);
+        final JournalConfig config = allocationListener != null ?
+            configured.withAllocationListener(allocationListener) : configured;
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
         {
             throw new IllegalArgumentException("ringSize=" + ringSize + " must be a power of two, at least 2");

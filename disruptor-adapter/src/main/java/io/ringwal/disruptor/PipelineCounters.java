@@ -22,6 +22,7 @@ public final class PipelineCounters
     private static final VarHandle ALLOCATOR_WAIT_NANOS;
     private static final VarHandle SEGMENTS_DIRECT;
     private static final VarHandle SEGMENTS_BUFFERED_PAGES;
+    private static final VarHandle ALLOCATION_FAILURES;
     private static final VarHandle PUBLISH_RING_FULL;
     private static final VarHandle TRY_PUBLISH_RING_FULL;
 
@@ -41,6 +42,7 @@ public final class PipelineCounters
             SEGMENTS_DIRECT = lookup.findVarHandle(PipelineCounters.class, "segmentsDirect", long.class);
             SEGMENTS_BUFFERED_PAGES = lookup.findVarHandle(PipelineCounters.class, "segmentsBufferedPages",
                 long.class);
+            ALLOCATION_FAILURES = lookup.findVarHandle(PipelineCounters.class, "allocationFailures", long.class);
             PUBLISH_RING_FULL = lookup.findVarHandle(PipelineCounters.class, "publishRingFull", long.class);
             TRY_PUBLISH_RING_FULL = lookup.findVarHandle(PipelineCounters.class, "tryPublishRingFull", long.class);
         }
@@ -70,6 +72,8 @@ public final class PipelineCounters
     private long segmentsDirect;
     @SuppressWarnings("unused") // accessed through SEGMENTS_BUFFERED_PAGES
     private long segmentsBufferedPages;
+    @SuppressWarnings("unused") // accessed through ALLOCATION_FAILURES
+    private long allocationFailures;
     @SuppressWarnings("unused") // accessed through PUBLISH_RING_FULL
     private long publishRingFull;
     @SuppressWarnings("unused") // accessed through TRY_PUBLISH_RING_FULL
@@ -93,7 +97,8 @@ public final class PipelineCounters
         final long allocatorWaits,
         final long allocatorWaitNanos,
         final long segmentsDirect,
-        final long segmentsBufferedPages)
+        final long segmentsBufferedPages,
+        final long allocationFailures)
     {
         FORCES.setRelease(this, forces);
         FORCE_NANOS.setRelease(this, forceNanos);
@@ -102,6 +107,7 @@ public final class PipelineCounters
         ALLOCATOR_WAIT_NANOS.setRelease(this, allocatorWaitNanos);
         SEGMENTS_DIRECT.setRelease(this, segmentsDirect);
         SEGMENTS_BUFFERED_PAGES.setRelease(this, segmentsBufferedPages);
+        ALLOCATION_FAILURES.setRelease(this, allocationFailures);
     }
 
     void publishFoundRingFull()
@@ -213,6 +219,17 @@ public final class PipelineCounters
     public long segmentsBufferedPages()
     {
         return (long)SEGMENTS_BUFFERED_PAGES.getAcquire(this);
+    }
+
+    /**
+     * Times the journal's allocator could not prepare the next segment, counted once per failure episode (see
+     * {@code JournalCounters#allocationFailures}); refreshed at batch ends.
+     *
+     * @return the count.
+     */
+    public long allocationFailures()
+    {
+        return (long)ALLOCATION_FAILURES.getAcquire(this);
     }
 
     /**

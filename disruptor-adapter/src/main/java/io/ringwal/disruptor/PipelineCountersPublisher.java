@@ -63,11 +63,15 @@ final class PipelineCountersPublisher
         file.publishJournal(journal);
     }
 
-    /** The writer woke up idle: only the heartbeat and the ring-full counts (producers may be waiting). */
+    /**
+     * The writer woke up idle: only the heartbeat, the ring-full counts (producers may be waiting) and the
+     * allocation failures (the early warning of a full disk may come while nothing is written).
+     */
     void idle()
     {
         file.set(CounterId.PUBLISH_RING_FULL, counters.publishRingFull());
         file.set(CounterId.TRY_PUBLISH_RING_FULL, counters.tryPublishRingFull());
+        file.set(CounterId.ALLOCATION_FAILURES, journal.counters().allocationFailures());
         file.heartbeat();
     }
 

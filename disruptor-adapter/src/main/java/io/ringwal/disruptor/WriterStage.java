@@ -60,7 +60,7 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         final JournalCounters journalCounters = journal.counters();
         counters.journal(journalCounters.forces(), journalCounters.forceNanos(), journalCounters.rotations(),
             journalCounters.allocatorWaits(), journalCounters.allocatorWaitNanos(), journalCounters.segmentsDirect(),
-            journalCounters.segmentsBufferedPages());
+            journalCounters.segmentsBufferedPages(), journalCounters.allocationFailures());
     }
 
     @Override

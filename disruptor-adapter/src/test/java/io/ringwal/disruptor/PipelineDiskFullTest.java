@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ringwal.format.CounterId;
+import io.ringwal.journal.CountersFileReader;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalException;
@@ -45,24 +48,28 @@ class PipelineDiskFullTest
         {
             final Path dir = mount.resolve("journal");
             final AtomicLong acknowledged = new AtomicLong(-1);
+            // the early warning reaches the pipeline's listener (that it comes while the writer still has room is
+            // pinned by JournalDiskFullWarningTest, which paces its writer so the race is not left to the scheduler)
+            final AtomicLong published = new AtomicLong(-1);
+            final AtomicInteger warnings = new AtomicInteger();
             final JournalPipeline pipeline = JournalPipeline.builder(dir)
                 .journalConfig(JournalConfig.builder().segmentSize(SEGMENT).forcePolicy(ForcePolicy.everyBatch())
                     .build())
                 .ringSize(256)
                 .durabilityListener(acknowledged::set)
+                .allocationListener((directory, size, cause) -> warnings.incrementAndGet())
                 .build()
                 .start();
             Throwable failure = null;
-            long published = -1;
             for (int i = 0; i < 100_000 && failure == null; i++)
             {
                 try
                 {
-                    published = pipeline.publish(JournalFiles.payload(i, RECORD), 0, RECORD);
-                    assertThat(published).isEqualTo(i);
+                    published.set(pipeline.publish(JournalFiles.payload(i, RECORD), 0, RECORD));
+                    assertThat(published.get()).isEqualTo(i);
                     if (i % 64 == 63)
                     {
-                        pipeline.awaitDurable(published, 10, TimeUnit.SECONDS);
+                        pipeline.awaitDurable(published.get(), 10, TimeUnit.SECONDS);
                     }
                 }
                 catch (final JournalException ex)
@@ -71,8 +78,21 @@ class PipelineDiskFullTest
                 }
             }
             assertThat(failure).as("the 8 MiB disk never filled up").isInstanceOf(JournalFailedException.class);
+            assertThat(failure).hasMessageContaining("no space left on device in " + dir + ": next segment of " +
+                SEGMENT + " bytes could not be allocated");
             assertThat(causeChain(failure)).contains("No space left on device").contains(".seg.tmp");
-            final long lastPublished = published;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (warnings.get() == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            assertThat(warnings).as("the allocation listener, once").hasValue(1);
+            assertThat(pipeline.counters().allocationFailures()).isEqualTo(1);
+            try (CountersFileReader counters = CountersFileReader.open(dir))
+            {
+                assertThat(counters.get(CounterId.ALLOCATION_FAILURES)).isEqualTo(1);
+            }
+            final long lastPublished = published.get();
             assertThatThrownBy(() -> pipeline.awaitDurable(lastPublished, 1, TimeUnit.SECONDS))
                 .as("a waiter beyond the durable watermark gets the cause")
                 .isInstanceOf(JournalFailedException.class);

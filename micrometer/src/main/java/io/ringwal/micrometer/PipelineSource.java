@@ -48,6 +48,8 @@ final class PipelineSource implements CounterSource
                 return counters.tryPublishRingFull();
             case FAILURES:
                 return pipeline.failure() != null ? 1 : 0;
+            case ALLOCATION_FAILURES:
+                return counters.allocationFailures();
             default:
                 return Double.NaN; // FORCED_BYTES, ROTATION_NANOS: the pipeline's counters do not carry them
         }

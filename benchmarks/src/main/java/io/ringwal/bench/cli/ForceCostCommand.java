@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.ringwal.bench.disk.ForceCost;
+import io.ringwal.cli.ByteSizeConverter;
 import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public final class ForceCostCommand implements Callable<Integer>, RingwalSubcomm
     private int[] sizes;
 
     @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "64MiB",
-        converter = Converters.ByteSize.class,
+        converter = ByteSizeConverter.class,
         description = "Smallest segment file size; a power of two (default: ${DEFAULT-VALUE}, the journal default).")
     private int segmentSize;
 

@@ -31,6 +31,7 @@ import io.ringwal.bench.load.ProgressReporter;
 import io.ringwal.bench.load.ReadBackVerifier;
 import io.ringwal.bench.load.RecordSizes;
 import io.ringwal.bench.load.VerifyResult;
+import io.ringwal.cli.ByteSizeConverter;
 import io.ringwal.disruptor.Framing;
 import io.ringwal.disruptor.JournalPipeline;
 import io.ringwal.disruptor.JournalPipelineBuilder;
@@ -173,7 +174,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     private ForcePolicy forcePolicy;
 
     @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "64MiB",
-        converter = Converters.ByteSize.class,
+        converter = ByteSizeConverter.class,
         description = "Segment file size, a power of two from 64KiB to 1GiB (default: ${DEFAULT-VALUE}).")
     private int segmentSize;
 
@@ -194,7 +195,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     private Framing framing;
 
     @Option(names = "--batch", paramLabel = "N",
-        description = "pipeline: largest batch the writer takes before it ends the batch (default 1024); " +
+        description = "pipeline: largest batch the writer takes before it ends the batch (default: no limit but the ring); " +
             "writer: records per batch (default 64).")
     private Integer batch;
 
@@ -213,7 +214,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             "instead of every MiB in the background (less interference with publishers, longer rotations).")
     private boolean noBackgroundWriteBack;
 
-    @Option(names = "--retain", paramLabel = "SIZE", converter = Converters.ByteSize.class,
+    @Option(names = "--retain", paramLabel = "SIZE", converter = ByteSizeConverter.class,
         description = "Retention: keep at most this many bytes of segments (e.g. 256MiB); older segments are " +
             "retired on the allocator thread and, unless --no-recycle, reused as new segments without a " +
             "zero-fill. Default: keep everything. The read-back then checks the records retained.")
@@ -300,7 +301,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         {
             settings.append(" ring-size=").append(ringSize).append(" wait-strategy=").append(waitStrategy)
                 .append(" framing=").append(framing.name().toLowerCase(java.util.Locale.ROOT))
-                .append(" max-batch=").append(batchSize)
+                .append(" max-batch=").append(batchSize == Integer.MAX_VALUE ? "ring" : Integer.toString(batchSize))
                 .append(" producer-type=").append(producers == 1 ? "single" : "multi");
         }
         else

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.ringwal.bench.recovery.SeekRecovery;
+import io.ringwal.cli.ByteSizeConverter;
 import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,7 @@ public final class SeekRecoveryCommand implements Callable<Integer>, RingwalSubc
         description = "Journal directory, built on first use and kept (default: ${DEFAULT-VALUE}).")
     private Path dir;
 
-    @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "1GiB", converter = Converters.ByteSize.class,
+    @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "1GiB", converter = ByteSizeConverter.class,
         description = "Segment size (default: ${DEFAULT-VALUE}).")
     private int segmentSize;
 

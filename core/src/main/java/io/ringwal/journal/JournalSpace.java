@@ -26,9 +26,10 @@ import io.ringwal.segment.SegmentPreallocator;
  * {@link JournalConfig#preparedSegments()} + 1 exist, so a reservation is used up as the journal grows and is not
  * refilled beyond that. Free files do not count towards a {@link RetentionPolicy#maxBytes(long) size limit}.
  *
- * <p>Each file is zero-filled with page-sized buffered writes ({@link PreallocationMode#BUFFERED_PAGES}), which
- * leaves it in the page cache as single-page folios (small forces then write back only what they dirtied), and is
- * forced, then renamed into place, and the directory forced: a crash leaves either a whole free file or a
+ * <p>Each file is zero-filled with direct I/O ({@link PreallocationMode#DIRECT}, buffered writes where the file
+ * system refuses it), which leaves nothing in the page cache: when the writer takes the file, its allocator decides
+ * how its pages come into the cache by the size of the writer's forces (see {@link PreallocationMode}). Each file
+ * is forced, then renamed into place, and the directory forced: a crash leaves either a whole free file or a
  * temporary file that the next open removes.
  */
 public final class JournalSpace
@@ -88,7 +89,7 @@ public final class JournalSpace
                 try
                 {
                     Files.deleteIfExists(temp);
-                    SegmentPreallocator.preallocate(temp, segmentSize, PreallocationMode.BUFFERED_PAGES);
+                    SegmentPreallocator.preallocate(temp, segmentSize, PreallocationMode.DIRECT);
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                     Directories.force(dir);
                 }

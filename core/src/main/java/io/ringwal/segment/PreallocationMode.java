@@ -7,10 +7,10 @@ public enum PreallocationMode
 {
     /**
      * Zero-fill with direct I/O ({@code O_DIRECT}), falling back to {@link #BUFFERED} where the file system
-     * refuses direct I/O (tmpfs). Reserves real blocks without going through the page cache; the allocator then
-     * fills the page cache with single-page folios of zeros (one buffered write per page, not forced), because
-     * pages faulted in through the mapping would come as large folios that make every small force write back
-     * up to 2 MiB ({@link MappedSegment#primeUncachedPages()}). Best for large forces and for never/bounded.
+     * refuses direct I/O (tmpfs). Reserves real blocks without going through the page cache, so the pages fault in
+     * through the mapping as large folios (up to 2 MiB on ext4): a force then writes back whole folios, which makes
+     * small forces write several times what they dirtied, but cleans a folio with one write-protect and TLB
+     * shootdown where single pages need one each. Best for large forces and for never/bounded.
      */
     DIRECT,
 

@@ -366,21 +366,9 @@ public final class SegmentAllocator implements AutoCloseable
         modeUsed = used;
         try
         {
-            final MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE);
-            try
-            {
-                if (used == PreallocationMode.DIRECT)
-                {
-                    // direct zero-fill left nothing in the page cache: faults would bring large folios in
-                    segment.primeUncachedPages();
-                }
-                segment.pretouch(pretouch);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                segment.close();
-                throw ex;
-            }
+            // DIRECT leaves nothing cached, so faults bring large folios in: chosen for large forces, where one
+            // folio costs one write-protect and TLB shootdown instead of 512; BUFFERED_PAGES caches pages singly
+            final MappedSegment segment = MappedSegment.map(file, pretouch);
             preparedByMode.incrementAndGet(used.ordinal());
             return segment;
         }
@@ -389,6 +377,16 @@ public final class SegmentAllocator implements AutoCloseable
             Files.deleteIfExists(file);
             throw ex;
         }
+    }
+
+    /**
+     * Whether the writer's forces are small (the case page-sized zero-fill is for): then a recycled segment's
+     * uncached pages are primed as single-page folios; with large forces they fault in as large folios.
+     */
+    private boolean smallForces()
+    {
+        final PreallocationMode wanted = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
+        return wanted == PreallocationMode.BUFFERED_PAGES;
     }
 
     /**
@@ -427,8 +425,12 @@ public final class SegmentAllocator implements AutoCloseable
                 final MappedSegment segment = MappedSegment.map(target, PretouchMode.NONE);
                 try
                 {
-                    // pages of the file's earlier use that were evicted would come back as large folios
-                    segment.primeUncachedPages();
+                    if (smallForces())
+                    {
+                        // evicted pages of the file's earlier use would come back as large folios, and each small
+                        // force would write back whole folios
+                        segment.primeUncachedPages();
+                    }
                     segment.pretouch(pretouch);
                 }
                 catch (final IOException | RuntimeException ex)

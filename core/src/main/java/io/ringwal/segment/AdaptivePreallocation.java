@@ -23,6 +23,16 @@ public final class AdaptivePreallocation
     /** Average force size (bytes) from which segments are zero-filled with direct I/O. */
     public static final long THRESHOLD_BYTES = 128 * 1024;
 
+    /**
+     * Average force size (bytes) below which a segment's pages are brought into the page cache as single pages
+     * ({@link MappedSegment#primeUncachedPages()}) rather than faulted in as large folios. Single pages make a force
+     * write back only what it dirtied; large folios make write-back clean one folio with one write-protect and TLB
+     * shootdown instead of one per page. Measured on the 2-vCPU VM: a page costs ~5.5 µs of TLB shootdown when its
+     * force writes it back, against ~3 µs to write an extra 4 KiB to the disk, so large folios pay off once forces
+     * reach about 1 MiB (docs/BENCHMARKS.md, "Page cache and forces").
+     */
+    public static final long SINGLE_PAGE_FOLIO_THRESHOLD_BYTES = 1024 * 1024;
+
     private volatile long averageForceBytes;
 
     /**
@@ -60,6 +70,16 @@ public final class AdaptivePreallocation
     public long averageForceBytes()
     {
         return averageForceBytes;
+    }
+
+    /**
+     * Whether the next segment's uncached pages should come into the page cache as single pages.
+     *
+     * @return true if the average force is below {@link #SINGLE_PAGE_FOLIO_THRESHOLD_BYTES}.
+     */
+    public boolean singlePageFolios()
+    {
+        return averageForceBytes < SINGLE_PAGE_FOLIO_THRESHOLD_BYTES;
     }
 
     /**

@@ -366,9 +366,21 @@ public final class SegmentAllocator implements AutoCloseable
         modeUsed = used;
         try
         {
-            // DIRECT leaves nothing cached, so faults bring large folios in: chosen for large forces, where one
-            // folio costs one write-protect and TLB shootdown instead of 512; BUFFERED_PAGES caches pages singly
-            final MappedSegment segment = MappedSegment.map(file, pretouch);
+            final MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE);
+            try
+            {
+                if (used == PreallocationMode.DIRECT && singlePageFolios())
+                {
+                    // direct zero-fill left nothing cached: faults would bring large folios in
+                    segment.primeUncachedPages();
+                }
+                segment.pretouch(pretouch);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                segment.close();
+                throw ex;
+            }
             preparedByMode.incrementAndGet(used.ordinal());
             return segment;
         }
@@ -380,13 +392,14 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * Whether the writer's forces are small (the case page-sized zero-fill is for): then a recycled segment's
-     * uncached pages are primed as single-page folios; with large forces they fault in as large folios.
+     * Whether a segment's uncached pages should come into the page cache as single pages (small forces) rather than
+     * fault in as large folios (large forces): by {@link AdaptivePreallocation#singlePageFolios()} under ADAPTIVE,
+     * for {@link PreallocationMode#BUFFERED_PAGES} always, for the other modes never.
      */
-    private boolean smallForces()
+    private boolean singlePageFolios()
     {
-        final PreallocationMode wanted = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
-        return wanted == PreallocationMode.BUFFERED_PAGES;
+        return mode == PreallocationMode.ADAPTIVE ? adaptive.singlePageFolios() :
+            mode == PreallocationMode.BUFFERED_PAGES;
     }
 
     /**
@@ -425,7 +438,7 @@ public final class SegmentAllocator implements AutoCloseable
                 final MappedSegment segment = MappedSegment.map(target, PretouchMode.NONE);
                 try
                 {
-                    if (smallForces())
+                    if (singlePageFolios())
                     {
                         // evicted pages of the file's earlier use would come back as large folios, and each small
                         // force would write back whole folios

@@ -18,6 +18,7 @@ public final class JournalCounters
     long forcedBytes;
     long rotations;
     long rotationNanos;
+    long pipelinedForceWaits;
     volatile long allocatorWaits;
     volatile long allocatorWaitNanos;
     volatile long segmentsDirect;
@@ -162,6 +163,17 @@ public final class JournalCounters
     }
 
     /**
+     * With pipelined forcing: how many times the writer waited for the force in flight because it had written as
+     * much again meanwhile (the bound that keeps it at most one force ahead). Always 0 without pipelining.
+     *
+     * @return the count.
+     */
+    public long pipelinedForceWaits()
+    {
+        return pipelinedForceWaits;
+    }
+
+    /**
      * Failure episodes of the allocator: times preparing the next segment failed (a full disk, say) after it had
      * last succeeded. Each one was also logged at WARNING and told to the {@link io.ringwal.segment.AllocationListener};
      * retries that fail again do not count. The writer still had room when it rose.
@@ -179,6 +191,7 @@ public final class JournalCounters
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
             " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits +
             " segmentsDirect=" + segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages +
-            " segmentsRecycled=" + segmentsRecycled + " allocationFailures=" + allocationFailures;
+            " segmentsRecycled=" + segmentsRecycled + " allocationFailures=" + allocationFailures +
+            " pipelinedForceWaits=" + pipelinedForceWaits;
     }
 }

@@ -47,6 +47,8 @@ public final class JournalWriter implements AutoCloseable
     private static final int PAGE_SIZE = 4096;
     private static final int FLUSH_THRESHOLD_BYTES = 1024 * 1024;
     private static final long FLUSH_INTERVAL_NANOS = 1_000_000L;
+    /** With pipelined forcing, the backlog below which the writer never waits for the force in flight. */
+    private static final int MIN_PIPELINED_BACKLOG_BYTES = 64 * 1024;
 
     private final Path directory;
     private final JournalConfig config;
@@ -78,6 +80,10 @@ public final class JournalWriter implements AutoCloseable
     private int forcedPosition;
     /** The end of what was forced or handed to the forcer; equals {@link #forcedPosition} without pipelining. */
     private int submittedPosition;
+    /** With pipelined forcing: the end of the force in flight (or last made), set by the force thread. */
+    private volatile int forcingEnd;
+    /** With pipelined forcing: how many new bytes the force in flight (or last made) covers. */
+    private volatile int forcingBytes;
     private long nextSequence;
     private long firstUnforcedNanos = -1;
     private boolean activeClosed;
@@ -591,6 +597,15 @@ public final class JournalWriter implements AutoCloseable
         }
         if (forcer != null)
         {
+            if (forcer.busy() &&
+                position - forcingEnd >= Math.max(MIN_PIPELINED_BACKLOG_BYTES, forcingBytes))
+            {
+                // at most one force ahead: once as much was written as the force in flight covers, wait for it, so
+                // that the unforced backlog, and with it publish-to-durable latency, stays bounded
+                forcer.drain();
+                counters.pipelinedForceWaits++;
+                checkUsable();
+            }
             forcer.request(position, nextSequence - 1);
             submittedPosition = position;
             firstUnforcedNanos = -1;
@@ -617,6 +632,8 @@ public final class JournalWriter implements AutoCloseable
         try
         {
             final int from = forcedPosition & -PAGE_SIZE;
+            forcingBytes = end - forcedPosition;
+            forcingEnd = end;
             forceAndPublish(from, end - from, end, upto);
             return true;
         }

@@ -189,4 +189,61 @@ class PipelinedForceTest
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void shouldWaitForTheForceInFlightOnceItHasWrittenAsMuchAgain() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch inForce = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final ForceObserver observer = new ForceObserver()
+        {
+            @Override
+            public void beforeForce(final Path segment, final long offset, final long length, final long upto)
+            {
+                if (SegmentFileNames.isSegmentFileName(segment.getFileName().toString()) && upto >= 0 &&
+                    first.compareAndSet(true, false))
+                {
+                    inForce.countDown();
+                    await(release);
+                }
+            }
+        };
+        final java.util.concurrent.ExecutorService writerThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (JournalWriter writer = JournalWriter.open(dir, config(observer).segmentSize(4 * 1024 * 1024).build()))
+        {
+            final byte[] payload = new byte[1000];
+            writerThread.submit(() -> appendBatch(writer, payload, 100)).get(); // ~100 KB: the force that blocks
+            assertThat(inForce.await(5, TimeUnit.SECONDS)).isTrue();
+            writerThread.submit(() -> appendBatch(writer, payload, 50)).get(); // half as much: no wait
+            assertThat(writer.counters().pipelinedForceWaits()).isZero();
+
+            final java.util.concurrent.Future<?> asMuchAgain = writerThread.submit(() ->
+                appendBatch(writer, payload, 60)); // 110 KB written during the ~100 KB force in flight
+            Thread.sleep(300);
+            assertThat(asMuchAgain.isDone()).as("the writer waits for the force in flight").isFalse();
+            release.countDown();
+            asMuchAgain.get(5, TimeUnit.SECONDS);
+
+            assertThat(writer.counters().pipelinedForceWaits()).isEqualTo(1);
+            assertThat(writer.durableSequence()).as("what the wait covered is durable").isGreaterThanOrEqualTo(149);
+            writerThread.submit(writer::force).get();
+            assertThat(writer.durableSequence()).isEqualTo(209);
+        }
+        finally
+        {
+            release.countDown();
+            writerThread.shutdownNow();
+        }
+    }
+
+    private static Void appendBatch(final JournalWriter writer, final byte[] payload, final int records)
+    {
+        for (int i = 0; i < records; i++)
+        {
+            writer.append(payload, 0, payload.length);
+        }
+        writer.endOfBatch();
+        return null;
+    }
 }

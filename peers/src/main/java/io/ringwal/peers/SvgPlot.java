@@ -47,7 +47,7 @@ public final class SvgPlot implements Callable<Integer>
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "docs/peers",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "peers/target/peers-report",
         description = "A report directory with a plot/ directory (default: ${DEFAULT-VALUE}).")
     private Path dir;
 

@@ -20,7 +20,8 @@ import org.w3c.dom.NodeList;
 
 class SvgPlotTest
 {
-    private static final Path DOCS = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/peers");
+    private static final Path DOCS = Path.of(System.getProperty("user.dir")).getParent()
+        .resolve("docs/results/2026-11-29-peers-full-loaded");
 
     @TempDir
     Path dir;

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Time forces of 4 KiB/64 KiB/1 MiB ranges per preallocation mode, and disk bytes written per force.",
-        "Each row: write a fresh range through the mapping, MappedSegment.force it; for DIRECT, BUFFERED and " +
-            "SPARSE preallocation, plus pwrite+fdatasync; disk bytes from /sys/dev/block/MAJ:MIN/stat " +
+        "Each row: write a fresh range through the mapping, MappedSegment.force it; for DIRECT, BUFFERED_PAGES, " +
+            "BUFFERED and SPARSE preallocation, DIRECT with the page cache primed (single-page folios), " +
+            "fallocate, plus pwrite+fdatasync; disk bytes from /sys/dev/block/MAJ:MIN/stat " +
             "(sectors x 512)."
     },
     footer = {

@@ -26,7 +26,8 @@ import io.ringwal.segment.SegmentPreallocator;
  * {@code fallocate(1)}) and each range size (4 KiB, 16 KiB, 64 KiB, 1 MiB by default) it preallocates a segment
  * with {@link SegmentPreallocator}, maps it with {@link MappedSegment#map}
  * (pretouched, as the journal's allocator does), and then, as a journal does, writes the next range sequentially
- * through the mapping and forces exactly that range ({@link MappedSegment#force}), {@code forces} times. Around
+ * through the mapping and forces exactly that range ({@link MappedSegment#force}), {@code forces} times, in the
+ * last part of the file (see {@link #firstOffset}). Around
  * each force it reads the device's sectors-written counter ({@link BlockDeviceStats}). It reports the force time
  * (median, p90, max, mean) and the disk bytes written per force (median and mean) and their ratio to the range.
  * The median of the per-force disk bytes is robust to other processes writing to the same device now and then;
@@ -83,6 +84,10 @@ public final class ForceCost
         }
         for (final int size : sizes)
         {
+            measurePrimed(directory, size, forces, segmentSize, stats).print(out);
+        }
+        for (final int size : sizes)
+        {
             measureFallocated(directory, size, forces, segmentSize, stats, out);
         }
         for (final int size : sizes)
@@ -135,6 +140,38 @@ public final class ForceCost
         forceThroughMapping(file, "FALLOCATE+WRITE", PretouchMode.WRITE, size, forces, stats).print(out);
     }
 
+    /**
+     * DIRECT preallocation, then the page cache primed with single-page folios
+     * ({@link MappedSegment#primeUncachedPages()}, what the allocator does under small forces), then WRITE pretouch.
+     */
+    private static Row measurePrimed(
+        final Path directory, final int size, final int forces, final int minimumSize, final BlockDeviceStats stats)
+        throws IOException
+    {
+        final Path file = directory.resolve("force-cost-primed-" + size + ".seg");
+        Files.deleteIfExists(file);
+        final int segmentSize = segmentSizeFor(size, forces, minimumSize);
+        final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, PreallocationMode.DIRECT);
+        try (MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE))
+        {
+            segment.primeUncachedPages();
+        }
+        return forceThroughMapping(file, (used == PreallocationMode.DIRECT ? "DIRECT" : "DIRECT->" + used.name()) +
+            "+PRIMED+WRITE", PretouchMode.WRITE, size, forces, stats);
+    }
+
+    /**
+     * Where the measured ranges start: as near the end of the file as they fit, because how the page cache holds a
+     * page depends on where it is: pages faulted in through the mapping come as ever larger folios the further
+     * into the file sequential faults go (readahead ramps the folio size up), and most of a 64 MiB segment is in
+     * large folios. Ranges at the start of the file would measure only small ones.
+     */
+    private static int firstOffset(final int segmentSize, final int size, final int forces)
+    {
+        final long needed = (long)size * (forces + WARMUP_FORCES);
+        return (int)Math.max(FIRST_OFFSET, (segmentSize - needed) & -4096L);
+    }
+
     private static int segmentSizeFor(final int size, final int forces, final int minimum)
     {
         final long needed = FIRST_OFFSET + (long)size * (forces + WARMUP_FORCES);
@@ -169,7 +206,7 @@ public final class ForceCost
         try (MappedSegment segment = MappedSegment.map(file, pretouch))
         {
             final UnsafeBuffer buffer = segment.buffer();
-            int offset = FIRST_OFFSET;
+            int offset = firstOffset(segment.size(), size, forces);
             for (int i = -WARMUP_FORCES; i < forces; i++)
             {
                 buffer.setMemory(offset, size, (byte)(i + 100));
@@ -199,14 +236,14 @@ public final class ForceCost
     {
         final Path file = directory.resolve("force-cost-pwrite-" + size + ".seg");
         Files.deleteIfExists(file);
-        SegmentPreallocator.preallocate(file, segmentSizeFor(size, forces, minimumSize),
-            PreallocationMode.DIRECT);
+        final int segmentSize = segmentSizeFor(size, forces, minimumSize);
+        SegmentPreallocator.preallocate(file, segmentSize, PreallocationMode.DIRECT);
         final long[] nanos = new long[forces];
         final long[] disk = new long[forces];
         final ByteBuffer source = ByteBuffer.allocateDirect(size);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
-            long offset = FIRST_OFFSET;
+            long offset = firstOffset(segmentSize, size, forces);
             for (int i = -WARMUP_FORCES; i < forces; i++)
             {
                 final byte fill = (byte)(i + 100);

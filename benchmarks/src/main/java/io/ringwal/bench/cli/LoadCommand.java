@@ -37,6 +37,7 @@ import io.ringwal.disruptor.JournalPipeline;
 import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.JournalSpace;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.cli.RingwalCommand;
 import io.ringwal.cli.RingwalSubcommand;
@@ -223,10 +224,16 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     @Option(names = "--no-recycle", description = "With --retain, delete retired segments instead of reusing them.")
     private boolean noRecycle;
 
-    @Option(names = "--no-pipelined-force",
-        description = "Force on the writer thread at the end of each batch and wait, instead of on a force thread " +
-            "of its own while the writer goes on appending (the pipeline's default).")
-    private boolean noPipelinedForce;
+    @Option(names = "--pipelined-force", negatable = true, fallbackValue = "true",
+        description = "pipeline: force on a thread of its own while the writer goes on appending (--pipelined-force) " +
+            "or on the writer thread at the end of each batch (--no-pipelined-force). Default: the pipeline's " +
+            "default, synchronous.")
+    private Boolean pipelinedForce;
+
+    @Option(names = "--reserve", paramLabel = "N",
+        description = "Reserve N free segment files in the journal directory before the run (JournalSpace.reserve, " +
+            "as an operator would at install time), so that no segment is zero-filled while it runs. Default: 0.")
+    private int reserve;
 
     @Option(names = "--keep", description = "Keep the default journal directory after the run.")
     private boolean keep;
@@ -289,6 +296,14 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
 
         final boolean defaultDir = dir == null;
         final Path directory = defaultDir ? freshDirectory() : dir;
+        if (reserve < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reserve=" + reserve + " must not be negative");
+        }
+        if (reserve > 0)
+        {
+            JournalSpace.reserve(directory, config.segmentSize(), reserve);
+        }
         final StringBuilder settings = new StringBuilder(256);
         settings.append("target=").append(target).append(" producers=").append(producers)
             .append(" records=").append(records != null ? records : "-")
@@ -413,7 +428,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .maxRecordSize(Math.max(sizes.max(), 8))
             .maxBatchSize(batchSize)
             .framing(framing)
-            .pipelinedForce(!noPipelinedForce)
+            .pipelinedForce(pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE)
             .durabilityListener(durableLog);
         final WaitStrategy strategy = waitStrategy(waitStrategy);
         if (strategy != null)

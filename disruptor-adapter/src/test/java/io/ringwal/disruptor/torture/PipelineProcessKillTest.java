@@ -166,7 +166,8 @@ class PipelineProcessKillTest
         }
         final VerifyReport report = JournalVerifier.verify(dir);
         assertThat(report.damage()).as("verify after the last kill: %s", report).isNull();
-        assertThat(report.lastSequence()).isEqualTo(state.checkedUpTo);
+        assertThat(report.lastSequence()).as("last sequence after the last kill: %s (seed %d)", report, seed)
+            .isEqualTo(state.checkedUpTo);
         System.out.printf("pipeline kill torture: %d kills (%d before START), %d records checked, " +
             "%d acknowledged durable, last sequence %d, failures: 0 (seed %d)%n", kills, startsKilledBeforeStart,
             state.records, acknowledgedDurable, state.checkedUpTo, seed);

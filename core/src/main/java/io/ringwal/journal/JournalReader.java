@@ -396,33 +396,24 @@ public final class JournalReader implements AutoCloseable
                 verifyCrc(frameOffset, frameLength, frameType);
                 finishSegment();
             }
-            else if (FrameDescriptor.TYPE_SKIPPED == frameType && segmentVersion >= 2)
+            else if (HeaderOnlyFrames.isHeaderOnly(frameType, segmentVersion))
             {
-                if (frameLength != HEADER_LENGTH)
+                final String damage = HeaderOnlyFrames.lengthDamage(frameType, frameLength);
+                if (null != damage)
                 {
-                    throw corrupted(frameOffset, "skipped-sequence frame of length " + frameLength + " (expected " +
-                        HEADER_LENGTH + ")");
+                    throw corrupted(frameOffset, damage);
                 }
                 verifyCrc(frameOffset, frameLength, frameType);
                 offset = frameOffset + HEADER_LENGTH;
-                expectedSequence = sequence + 1;
-                closeMarkerSeen = false;
-            }
-            else if (FrameDescriptor.isMarker(frameType) && segmentVersion >= 2)
-            {
-                if (frameLength != HEADER_LENGTH)
+                if (HeaderOnlyFrames.consumesSequence(frameType))
                 {
-                    throw corrupted(frameOffset, "marker of length " + frameLength + " (expected " +
-                        HEADER_LENGTH + ")");
+                    expectedSequence = sequence + 1;
                 }
-                verifyCrc(frameOffset, frameLength, frameType);
-                offset = frameOffset + HEADER_LENGTH;
                 closeMarkerSeen = FrameDescriptor.TYPE_CLOSE == frameType;
             }
             else
             {
-                throw corrupted(frameOffset, "unknown frame type " + frameType + " in a version-" + segmentVersion +
-                    " segment");
+                throw corrupted(frameOffset, HeaderOnlyFrames.unknownType(frameType, segmentVersion));
             }
         }
         return delivered;

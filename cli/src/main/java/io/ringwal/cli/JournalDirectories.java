@@ -1,10 +1,8 @@
 package io.ringwal.cli;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import io.ringwal.format.SegmentFileNames;
 import picocli.CommandLine;
@@ -38,31 +36,18 @@ final class JournalDirectories
         {
             throw new CommandLine.ParameterException(cmd, dir + " is not a directory");
         }
-        long[] bases = new long[8];
-        int count = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir))
+        final long[] bases;
+        try
         {
-            for (final Path entry : entries)
-            {
-                if (SegmentFileNames.isSegmentFileName(entry.getFileName().toString()))
-                {
-                    if (count == bases.length)
-                    {
-                        bases = Arrays.copyOf(bases, count * 2);
-                    }
-                    bases[count++] = SegmentFileNames.baseSequence(entry);
-                }
-            }
+            bases = SegmentFileNames.listSegmentBases(dir);
         }
         catch (final IOException ex)
         {
             throw new CommandLine.ParameterException(cmd, dir + " cannot be listed: " + ex.getMessage());
         }
-        if (count > 0)
+        if (bases.length > 0)
         {
-            final long[] result = Arrays.copyOf(bases, count);
-            Arrays.sort(result);
-            return result;
+            return bases;
         }
         throw new CommandLine.ParameterException(cmd, dir + " is not a journal directory (no segment files named " +
             "like " + SegmentFileNames.segmentFileName(0) + ")");

@@ -1,6 +1,11 @@
 package io.ringwal.format;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The naming rule for segment files: the base sequence, zero-padded to 20 digits so that names sort in
@@ -133,5 +138,50 @@ public final class SegmentFileNames
         {
             throw new IllegalArgumentException("segment file name out of range: " + path, ex);
         }
+    }
+
+    /**
+     * The segment files of a directory, in sequence order (their names sort that way); every other file, a
+     * segment being prepared or a retired one included, is left out.
+     *
+     * @param directory the journal directory.
+     * @return the segment files, possibly none.
+     * @throws IOException if the directory cannot be listed (a missing one shows as
+     *                     {@link java.nio.file.NoSuchFileException}).
+     */
+    public static List<Path> listSegments(final Path directory) throws IOException
+    {
+        final List<Path> segments = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
+        {
+            for (final Path entry : entries)
+            {
+                if (isSegmentFileName(entry.getFileName().toString()))
+                {
+                    segments.add(entry);
+                }
+            }
+        }
+        segments.sort(null);
+        return segments;
+    }
+
+    /**
+     * The base sequences of the segment files of a directory ({@link #listSegments(Path)}), ascending.
+     *
+     * @param directory the journal directory.
+     * @return the base sequences, possibly none.
+     * @throws IOException              if the directory cannot be listed.
+     * @throws IllegalArgumentException naming the file if a segment file name does not fit a long.
+     */
+    public static long[] listSegmentBases(final Path directory) throws IOException
+    {
+        final List<Path> segments = listSegments(directory);
+        final long[] bases = new long[segments.size()];
+        for (int i = 0; i < bases.length; i++)
+        {
+            bases[i] = baseSequence(segments.get(i));
+        }
+        return bases;
     }
 }

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 
 import org.agrona.IoUtil;
@@ -275,63 +273,11 @@ public final class JournalReader implements AutoCloseable
             ", nextSequence=" + Math.max(expectedSequence, fromSequence) + ", closed=" + closed + '}';
     }
 
-    /**
-     * The base sequences of the segment files in a journal directory, ascending.
-     *
-     * @param directory the journal directory.
-     * @return the base sequences, never empty.
-     * @throws JournalException if the directory does not exist, cannot be listed or holds no segment file.
-     */
-    static long[] segmentBases(final Path directory)
-    {
-        if (!Files.isDirectory(directory))
-        {
-            throw new JournalException(Files.exists(directory) ?
-                "not a journal directory: " + directory + " is not a directory" :
-                "journal directory does not exist: " + directory);
-        }
-
-        long[] bases = new long[16];
-        int count = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory))
-        {
-            for (final Path path : stream)
-            {
-                if (SegmentFileNames.isSegmentFileName(path.getFileName().toString()))
-                {
-                    if (count == bases.length)
-                    {
-                        bases = Arrays.copyOf(bases, count * 2);
-                    }
-                    bases[count++] = SegmentFileNames.baseSequence(path);
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("cannot list journal directory " + directory, ex);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new JournalException("bad segment file name in " + directory + ": " + ex.getMessage(), ex);
-        }
-
-        if (0 == count)
-        {
-            throw new JournalException(
-                "not a ringwal journal: no segment files (*" + SegmentFileNames.SEGMENT_SUFFIX + ") in " + directory);
-        }
-
-        final long[] result = Arrays.copyOf(bases, count);
-        Arrays.sort(result);
-        return result;
-    }
-
     private void seek()
     {
         for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++)
         {
-            final long[] bases = segmentBases(directory);
+            final long[] bases = SegmentListing.segmentBases(directory);
             if (fromSequence < bases[0])
             {
                 throw new JournalException("sequence " + fromSequence + " is no longer in " + directory +
@@ -450,33 +396,24 @@ public final class JournalReader implements AutoCloseable
                 verifyCrc(frameOffset, frameLength, frameType);
                 finishSegment();
             }
-            else if (FrameDescriptor.TYPE_SKIPPED == frameType && segmentVersion >= 2)
+            else if (HeaderOnlyFrames.isHeaderOnly(frameType, segmentVersion))
             {
-                if (frameLength != HEADER_LENGTH)
+                final String damage = HeaderOnlyFrames.lengthDamage(frameType, frameLength);
+                if (null != damage)
                 {
-                    throw corrupted(frameOffset, "skipped-sequence frame of length " + frameLength + " (expected " +
-                        HEADER_LENGTH + ")");
+                    throw corrupted(frameOffset, damage);
                 }
                 verifyCrc(frameOffset, frameLength, frameType);
                 offset = frameOffset + HEADER_LENGTH;
-                expectedSequence = sequence + 1;
-                closeMarkerSeen = false;
-            }
-            else if (FrameDescriptor.isMarker(frameType) && segmentVersion >= 2)
-            {
-                if (frameLength != HEADER_LENGTH)
+                if (HeaderOnlyFrames.consumesSequence(frameType))
                 {
-                    throw corrupted(frameOffset, "marker of length " + frameLength + " (expected " +
-                        HEADER_LENGTH + ")");
+                    expectedSequence = sequence + 1;
                 }
-                verifyCrc(frameOffset, frameLength, frameType);
-                offset = frameOffset + HEADER_LENGTH;
                 closeMarkerSeen = FrameDescriptor.TYPE_CLOSE == frameType;
             }
             else
             {
-                throw corrupted(frameOffset, "unknown frame type " + frameType + " in a version-" + segmentVersion +
-                    " segment");
+                throw corrupted(frameOffset, HeaderOnlyFrames.unknownType(frameType, segmentVersion));
             }
         }
         return delivered;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -217,19 +216,7 @@ final class JournalRecovery
 
     private void repair(final Damage damage) throws IOException
     {
-        final List<Path> segments = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" +
-            SegmentFileNames.SEGMENT_SUFFIX))
-        {
-            for (final Path entry : entries)
-            {
-                if (SegmentFileNames.isSegmentFileName(entry.getFileName().toString()))
-                {
-                    segments.add(entry);
-                }
-            }
-        }
-        segments.sort(null);
+        final List<Path> segments = SegmentFileNames.listSegments(directory);
         final int damaged = segments.indexOf(damage.file);
         for (int i = segments.size() - 1; i > damaged; i--)
         {

@@ -301,7 +301,7 @@ public final class JournalRetention
         final int maxFree,
         final long nowMillis)
     {
-        final long[] bases = JournalReader.segmentBases(directory);
+        final long[] bases = SegmentListing.segmentBases(directory);
         final List<Path> deleted = new ArrayList<>();
         final List<Path> recycled = new ArrayList<>();
         final List<Path> keptForReaders = new ArrayList<>();
@@ -416,7 +416,7 @@ public final class JournalRetention
     private static RetentionResult deleteUnderLock(
         final Path directory, final long sequence, final long activeSegmentBase, final long lowestReaderBase)
     {
-        final long[] bases = JournalReader.segmentBases(directory);
+        final long[] bases = SegmentListing.segmentBases(directory);
         final List<Path> deleted = new ArrayList<>();
         final List<Path> keptForReaders = new ArrayList<>();
         long firstRemaining = bases[0];

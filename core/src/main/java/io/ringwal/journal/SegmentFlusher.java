@@ -7,6 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.PageSize;
 
 /**
  * A background thread that writes back the already written part of the active segment while the writer goes
@@ -25,7 +26,6 @@ import io.ringwal.segment.MappedSegment;
 final class SegmentFlusher implements AutoCloseable
 {
     private static final VarHandle WRITTEN_POSITION;
-    private static final int PAGE_SIZE = 4096;
 
     static
     {
@@ -146,7 +146,7 @@ final class SegmentFlusher implements AutoCloseable
                 final int upto = (int)WRITTEN_POSITION.getAcquire(this);
                 if (current != null && !current.isClosed() && upto - flushedPosition >= thresholdBytes)
                 {
-                    final int from = flushedPosition & -PAGE_SIZE;
+                    final int from = flushedPosition & -PageSize.PAGE_SIZE;
                     current.force(from, upto - from);
                     flushedPosition = upto;
                     flushes++;

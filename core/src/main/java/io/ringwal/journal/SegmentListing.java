@@ -1,13 +1,12 @@
 package io.ringwal.journal;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 
 import io.ringwal.format.SegmentFileNames;
 
@@ -139,40 +138,66 @@ final class SegmentListing
     private void list(final FileTime modified)
     {
         final long now = System.currentTimeMillis();
-        long[] found = new long[8];
-        int count = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory))
+        final List<Path> segments;
+        try
         {
-            for (final Path path : stream)
-            {
-                final String name = path.getFileName().toString();
-                if (SegmentFileNames.isSegmentFileName(name))
-                {
-                    final long base;
-                    try
-                    {
-                        base = SegmentFileNames.baseSequence(path);
-                    }
-                    catch (final IllegalArgumentException ex)
-                    {
-                        throw new JournalCorruptedException(path, 0, "segment file name out of range");
-                    }
-                    if (count == found.length)
-                    {
-                        found = Arrays.copyOf(found, count * 2);
-                    }
-                    found[count++] = base;
-                }
-            }
+            segments = SegmentFileNames.listSegments(directory);
         }
         catch (final IOException ex)
         {
             throw new JournalException("cannot list journal directory " + directory + ": " + ex, ex);
         }
-        final long[] sorted = Arrays.copyOf(found, count);
-        Arrays.sort(sorted);
-        bases = sorted;
+        final long[] found = new long[segments.size()];
+        for (int i = 0; i < found.length; i++)
+        {
+            final Path path = segments.get(i);
+            try
+            {
+                found[i] = SegmentFileNames.baseSequence(path);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new JournalCorruptedException(path, 0, "segment file name out of range");
+            }
+        }
+        bases = found;
         listedModified = modified;
         listedAtMillis = now;
+    }
+
+    /**
+     * The base sequences of the segment files in a journal directory, ascending, read afresh.
+     *
+     * @param directory the journal directory.
+     * @return the base sequences, never empty.
+     * @throws JournalException if the directory does not exist, cannot be listed or holds no segment file.
+     */
+    static long[] segmentBases(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            throw new JournalException(Files.exists(directory) ?
+                "not a journal directory: " + directory + " is not a directory" :
+                "journal directory does not exist: " + directory);
+        }
+        final long[] bases;
+        try
+        {
+            bases = SegmentFileNames.listSegmentBases(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot list journal directory " + directory, ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalException("bad segment file name in " + directory + ": " + ex.getMessage(), ex);
+        }
+        if (0 == bases.length)
+        {
+            throw new JournalException(
+                "not a ringwal journal: no segment files (*" + SegmentFileNames.SEGMENT_SUFFIX + ") in " + directory);
+        }
+        return bases;
     }
 }

@@ -163,65 +163,40 @@ public final class SegmentScanner
                 }
                 break;
             }
-            if (type == FrameDescriptor.TYPE_SKIPPED && version >= 2)
+            if (HeaderOnlyFrames.isHeaderOnly(type, version))
             {
-                if (length != FrameDescriptor.HEADER_LENGTH)
+                damage = HeaderOnlyFrames.lengthDamage(type, length);
+                if (damage == null && sequence != expected)
+                {
+                    damage = HeaderOnlyFrames.name(type) + " sequence " + sequence + ", expected " + expected;
+                }
+                if (damage == null &&
+                    checksum.compute(window, rel, length, type) != FrameDescriptor.crc(windowBuffer, rel))
+                {
+                    damage = "CRC mismatch in the " + HeaderOnlyFrames.name(type) + " of sequence " + sequence;
+                }
+                if (damage != null)
                 {
                     end = SegmentScan.End.DAMAGE;
-                    damage = "skipped-sequence frame of length " + length + " (expected " +
-                        FrameDescriptor.HEADER_LENGTH + ")";
                     break;
                 }
-                if (sequence != expected)
+                if (HeaderOnlyFrames.consumesSequence(type))
                 {
-                    end = SegmentScan.End.DAMAGE;
-                    damage = "frame sequence " + sequence + ", expected " + expected;
-                    break;
+                    skipped++;
+                    expected++;
                 }
-                if (checksum.compute(window, rel, length, type) != FrameDescriptor.crc(windowBuffer, rel))
+                else
                 {
-                    end = SegmentScan.End.DAMAGE;
-                    damage = "CRC mismatch in the skipped-sequence frame of sequence " + sequence;
-                    break;
-                }
-                skipped++;
-                expected++;
-                lastWasClose = false;
-                offset += FrameDescriptor.HEADER_LENGTH;
-                continue;
-            }
-            if (FrameDescriptor.isMarker(type) && version >= 2)
-            {
-                if (length != FrameDescriptor.HEADER_LENGTH)
-                {
-                    end = SegmentScan.End.DAMAGE;
-                    damage = (type == FrameDescriptor.TYPE_CLOSE ? "close" : "open") + " marker of length " +
-                        length + " (expected " + FrameDescriptor.HEADER_LENGTH + ")";
-                    break;
-                }
-                if (checksum.compute(window, rel, length, type) != FrameDescriptor.crc(windowBuffer, rel))
-                {
-                    end = SegmentScan.End.DAMAGE;
-                    damage = "marker CRC mismatch";
-                    break;
-                }
-                if (sequence != expected)
-                {
-                    end = SegmentScan.End.DAMAGE;
-                    damage = "marker sequence " + sequence + ", expected " + expected;
-                    break;
+                    markers++;
                 }
                 lastWasClose = type == FrameDescriptor.TYPE_CLOSE;
-                markers++;
                 offset += FrameDescriptor.HEADER_LENGTH;
                 continue;
             }
             if (type != FrameDescriptor.TYPE_DATA)
             {
                 end = SegmentScan.End.DAMAGE;
-                damage = "unknown frame type " + type + (FrameDescriptor.isMarker(type) ?
-                    " in a version-" + version + " segment" : type == FrameDescriptor.TYPE_SKIPPED ?
-                    " in a version-" + version + " segment" : "");
+                damage = HeaderOnlyFrames.unknownType(type, version);
                 break;
             }
             if (sequence != expected)

@@ -24,7 +24,6 @@ public final class SegmentPreallocator
      * the JDK does not have it (then preallocation falls back to buffered writes).
      */
     private static final OpenOption DIRECT_OPTION = directOption();
-    private static final int PAGE_SIZE = 4096;
     /**
      * Buffered zero-fill writes back (fdatasync) after every this many bytes instead of once at the end: a whole
      * segment of dirty zeros written back at once queues tens of milliseconds of writes ahead of the journal's
@@ -82,7 +81,7 @@ public final class SegmentPreallocator
             }
             else if (mode == PreallocationMode.BUFFERED_PAGES)
             {
-                zeroFillBuffered(file, size, PAGE_SIZE);
+                zeroFillBuffered(file, size, PageSize.PAGE_SIZE);
                 used = PreallocationMode.BUFFERED_PAGES;
             }
             else

@@ -1,21 +1,13 @@
 package io.ringwal.disruptor;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.DirectBuffer;
-import org.agrona.LangUtil;
 
 import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
@@ -91,61 +83,18 @@ public final class JournalPipeline implements AutoCloseable
     /** Returned by a {@code tryPublish} method when the ring is full; a journal sequence is never negative. */
     public static final long RING_FULL = -1;
 
-    static final int NEW = 0;
-    static final int RUNNING = 1;
-    static final int CLOSING = 2;
-    static final int CLOSED = 3;
-    static final long UNKNOWN = Long.MIN_VALUE;
-
     private static final System.Logger LOG = System.getLogger(JournalPipeline.class.getName());
-    private static final int SPINS = 200;
-    private static final long POLL_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final VarHandle STATE;
-    private static final VarHandle STOP_RING_SEQUENCE;
-
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(JournalPipeline.class, "state", int.class);
-            STOP_RING_SEQUENCE = lookup.findVarHandle(JournalPipeline.class, "stopRingSequence", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private final Path directory;
-    private final JournalConfig config;
     private final int maxRecordSize;
-    private final int maxBatchSize;
-    private final ThreadFactory threadFactory;
-    private final DurabilityListener listener;
     private final Framing framing;
     private final RingBuffer<RecordSlot> ringBuffer;
     private final PipelineCounters counters = new PipelineCounters();
-    private final DurableWaiters waiters;
-    private final DurableWaiters writtenWaiters;
-    private final WrittenListener writtenListener;
-    private final long shutdownDrainNanos;
-    private Thread shutdownHook;
-    private final CountDownLatch writerStopped = new CountDownLatch(1);
-
-    private BatchEventProcessor<RecordSlot> processor;
-    private Thread writerThread;
-    private volatile JournalWriter journal;
-    private long sequenceOffset;
-    private volatile Throwable failure;
+    private final PipelineState state;
+    private final PipelineWatermarks watermarks;
+    private final RingPublisher publisher;
+    private final PipelineLifecycle lifecycle;
     private boolean publishCountersFile = true;
-
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state = NEW;
-    /** Written after each force, read by every producer that waits: padded, away from state and sequenceOffset. */
-    private final com.lmax.disruptor.Sequence durableSequence = new com.lmax.disruptor.Sequence(-1);
-    @SuppressWarnings("unused") // accessed through STOP_RING_SEQUENCE
-    private volatile long stopRingSequence = UNKNOWN;
 
     JournalPipeline(
         final Path directory,
@@ -162,20 +111,17 @@ public final class JournalPipeline implements AutoCloseable
         final WrittenListener writtenListener,
         final long shutdownDrainNanos)
     {
-        this.writtenListener = writtenListener;
-        this.shutdownDrainNanos = shutdownDrainNanos;
-        this.writtenWaiters = new DurableWaiters(maxParkedWaiters);
         this.directory = directory;
-        this.config = config;
         this.maxRecordSize = maxRecordSize;
-        this.maxBatchSize = maxBatchSize;
-        this.threadFactory = threadFactory;
-        this.listener = listener;
         this.framing = framing;
-        this.waiters = new DurableWaiters(maxParkedWaiters);
         final RecordSlot[] slots = RecordSlot.allocate(ringSize, maxRecordSize);
         final int[] next = new int[1];
         this.ringBuffer = RingBuffer.create(producerType, () -> slots[next[0]++], ringSize, waitStrategy);
+        this.state = new PipelineState(directory);
+        this.watermarks = new PipelineWatermarks(directory, state, listener, writtenListener, maxParkedWaiters);
+        this.publisher = new RingPublisher(directory, ringBuffer, state, watermarks, counters, framing, maxRecordSize);
+        this.lifecycle = new PipelineLifecycle(directory, config, maxBatchSize, threadFactory, framing,
+            shutdownDrainNanos, ringBuffer, state, watermarks, publisher);
         if (config.forcePolicy().kind() == ForcePolicy.Kind.BOUNDED &&
             !(waitStrategy instanceof LiteTimeoutBlockingWaitStrategy) &&
             !(waitStrategy instanceof TimeoutBlockingWaitStrategy) &&
@@ -209,104 +155,8 @@ public final class JournalPipeline implements AutoCloseable
      */
     public synchronized JournalPipeline start()
     {
-        if ((int)STATE.getVolatile(this) != NEW || journal != null)
-        {
-            throw new IllegalStateException("journal pipeline " + directory + " was already started or closed");
-        }
-        final JournalWriter writer = JournalWriter.open(directory, config);
-        try
-        {
-            sequenceOffset = writer.nextSequence();
-            durableSequence.setVolatile(writer.durableSequence());
-            // every advance of the watermark, on the thread that completed the force (the force thread when pipelined)
-            writer.durabilityListener(this::durableAdvanced);
-            writer.failureListener(this::failed);
-            final WriterStage stage = new WriterStage(this, writer, ringBuffer, sequenceOffset, framing);
-            processor = new BatchEventProcessorBuilder().setMaxBatchSize(maxBatchSize)
-                .build(ringBuffer, ringBuffer.newBarrier(), stage);
-            processor.setExceptionHandler(stage);
-            ringBuffer.addGatingSequences(processor.getSequence());
-            writerThread = threadFactory.newThread(processor);
-            journal = writer;
-            if (!STATE.compareAndSet(this, NEW, RUNNING))
-            {
-                throw new JournalClosedException("journal pipeline " + directory + " was closed while starting");
-            }
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            STATE.setVolatile(this, CLOSED);
-            writerStopped.countDown();
-            writer.close();
-            throw ex;
-        }
-        writerThread.start();
-        registerShutdownHook();
+        lifecycle.start(this);
         return this;
-    }
-
-    private void registerShutdownHook()
-    {
-        if (shutdownDrainNanos <= 0)
-        {
-            return;
-        }
-        final Thread hook = new Thread(this::closeAtExit, "ringwal-shutdown-" + directory.getFileName());
-        try
-        {
-            Runtime.getRuntime().addShutdownHook(hook);
-            shutdownHook = hook;
-        }
-        catch (final IllegalStateException shuttingDown)
-        {
-            LOG.log(System.Logger.Level.WARNING, "journal pipeline " + directory + " started while the JVM shuts " +
-                "down: no shutdown hook, close it yourself");
-        }
-    }
-
-    /**
-     * The shutdown hook: the JVM is exiting without {@link #close()}. Stops accepting, lets the writer drain the
-     * ring, force and close the journal, and waits for that at most the configured bound.
-     */
-    private void closeAtExit()
-    {
-        requestClose();
-        try
-        {
-            if (writerStopped.await(shutdownDrainNanos, TimeUnit.NANOSECONDS))
-            {
-                STATE.setVolatile(this, CLOSED);
-                return;
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        LOG.log(System.Logger.Level.ERROR, "journal pipeline " + directory + " was not closed before the JVM exit " +
-            "and its writer did not finish draining within " + TimeUnit.NANOSECONDS.toMillis(shutdownDrainNanos) +
-            " ms: records after journal sequence " + writtenSequence() + " that were published may be lost");
-    }
-
-    private void removeShutdownHook()
-    {
-        final Thread hook;
-        synchronized (this)
-        {
-            hook = shutdownHook;
-            shutdownHook = null;
-        }
-        if (hook != null && hook != Thread.currentThread())
-        {
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // the JVM is exiting: the hook runs (or ran) and finds the pipeline closed
-            }
-        }
     }
 
     /**
@@ -324,13 +174,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long publish(final DirectBuffer source, final int offset, final int length)
     {
-        checkRange(source.capacity(), offset, length);
-        checkAccepting();
-        final long ringSequence = claim();
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        slot.payload.putBytes(0, source, offset, length);
-        slot.length = length;
-        return commit(slot, ringSequence);
+        return publisher.publish(source, offset, length, true);
     }
 
     /**
@@ -348,13 +192,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long publish(final byte[] source, final int offset, final int length)
     {
-        checkRange(source.length, offset, length);
-        checkAccepting();
-        final long ringSequence = claim();
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        slot.payload.putBytes(0, source, offset, length);
-        slot.length = length;
-        return commit(slot, ringSequence);
+        return publisher.publish(source, offset, length, true);
     }
 
     /**
@@ -370,14 +208,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long publish(final ByteBuffer source)
     {
-        final int length = source.remaining();
-        checkRange(source.capacity(), source.position(), length);
-        checkAccepting();
-        final long ringSequence = claim();
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        slot.payload.putBytes(0, source, source.position(), length);
-        slot.length = length;
-        return commit(slot, ringSequence);
+        return publisher.publish(source, true);
     }
 
     /**
@@ -396,9 +227,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public <A> long publish(final RecordTranslator<A> translator, final A arg)
     {
-        Objects.requireNonNull(translator, "translator");
-        checkAccepting();
-        return translate(translator, arg, claim());
+        return publisher.publish(translator, arg, true);
     }
 
     /**
@@ -411,17 +240,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long tryPublish(final DirectBuffer source, final int offset, final int length)
     {
-        checkRange(source.capacity(), offset, length);
-        checkAccepting();
-        final long ringSequence = tryClaim();
-        if (ringSequence < 0)
-        {
-            return RING_FULL;
-        }
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        slot.payload.putBytes(0, source, offset, length);
-        slot.length = length;
-        return commit(slot, ringSequence);
+        return publisher.publish(source, offset, length, false);
     }
 
     /**
@@ -434,17 +253,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long tryPublish(final byte[] source, final int offset, final int length)
     {
-        checkRange(source.length, offset, length);
-        checkAccepting();
-        final long ringSequence = tryClaim();
-        if (ringSequence < 0)
-        {
-            return RING_FULL;
-        }
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        slot.payload.putBytes(0, source, offset, length);
-        slot.length = length;
-        return commit(slot, ringSequence);
+        return publisher.publish(source, offset, length, false);
     }
 
     /**
@@ -455,18 +264,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long tryPublish(final ByteBuffer source)
     {
-        final int length = source.remaining();
-        checkRange(source.capacity(), source.position(), length);
-        checkAccepting();
-        final long ringSequence = tryClaim();
-        if (ringSequence < 0)
-        {
-            return RING_FULL;
-        }
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        slot.payload.putBytes(0, source, source.position(), length);
-        slot.length = length;
-        return commit(slot, ringSequence);
+        return publisher.publish(source, false);
     }
 
     /**
@@ -480,159 +278,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public <A> long tryPublish(final RecordTranslator<A> translator, final A arg)
     {
-        Objects.requireNonNull(translator, "translator");
-        checkAccepting();
-        final long ringSequence = tryClaim();
-        if (ringSequence < 0)
-        {
-            return RING_FULL;
-        }
-        return translate(translator, arg, ringSequence);
-    }
-
-    private <A> long translate(final RecordTranslator<A> translator, final A arg, final long ringSequence)
-    {
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        int length = 0;
-        Throwable error = null;
-        try
-        {
-            length = translator.translateTo(slot.payload, arg);
-            if (length < 0 || length > maxRecordSize)
-            {
-                error = new IllegalArgumentException("translator " + translator + " returned length " + length +
-                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
-                    "without a record");
-                length = 0;
-            }
-        }
-        catch (final Throwable ex)
-        {
-            error = ex;
-            length = 0;
-        }
-        slot.length = length;
-        slot.skipped = error != null;
-        final long sequence = commit(slot, ringSequence);
-        if (error != null)
-        {
-            LangUtil.rethrowUnchecked(error);
-        }
-        return sequence;
-    }
-
-    private void checkRange(final int capacity, final int offset, final int length)
-    {
-        if (length < 0 || length > maxRecordSize)
-        {
-            throw new IllegalArgumentException("record length " + length + " is outside [0, maxRecordSize=" +
-                maxRecordSize + "] of journal pipeline " + directory + "; nothing was published");
-        }
-        if (offset < 0 || (long)offset + length > capacity)
-        {
-            throw new IllegalArgumentException("offset=" + offset + " length=" + length +
-                " is outside the source of capacity " + capacity);
-        }
-    }
-
-    private void checkAccepting()
-    {
-        final int state = (int)STATE.getVolatile(this);
-        if (state != RUNNING || failure != null)
-        {
-            throw notAccepting(state);
-        }
-    }
-
-    private RuntimeException notAccepting(final int state)
-    {
-        final Throwable failed = failure;
-        if (failed != null)
-        {
-            return new JournalFailedException("journal pipeline " + directory + " failed: " + failed.getMessage(),
-                failed);
-        }
-        if (state == NEW)
-        {
-            return new IllegalStateException("journal pipeline " + directory + " is not started");
-        }
-        return new JournalClosedException("journal pipeline " + directory + " is closed");
-    }
-
-    private long claim()
-    {
-        try
-        {
-            return ringBuffer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            counters.publishFoundRingFull();
-            return ringBuffer.next();
-        }
-    }
-
-    private long tryClaim()
-    {
-        try
-        {
-            return ringBuffer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            counters.tryPublishFoundRingFull();
-            return -1;
-        }
-    }
-
-    /**
-     * Publishes a filled slot, then decides whether the record is accepted. The full fence after the publish
-     * pairs with the one the writer issues between seeing the close request and reading the ring cursor to fix
-     * the last sequence it drains: if this thread still sees the pipeline running, the writer's cursor read sees
-     * this slot, so the record is drained before close completes.
-     */
-    private long commit(final RecordSlot slot, final long ringSequence)
-    {
-        final long sequence = ringSequence + sequenceOffset;
-        if (framing == Framing.PRODUCER)
-        {
-            slot.buildFrame(sequence);
-        }
-        ringBuffer.publish(ringSequence);
-        VarHandle.fullFence();
-        final int state = (int)STATE.getVolatile(this);
-        if (state == RUNNING && failure == null)
-        {
-            return sequence;
-        }
-        return afterPublishWhileStopping(ringSequence, sequence, state);
-    }
-
-    private long afterPublishWhileStopping(final long ringSequence, final long sequence, final int state)
-    {
-        long stop;
-        while (true)
-        {
-            if (failure != null)
-            {
-                if (sequence <= durableSequence())
-                {
-                    return sequence;
-                }
-                throw notAccepting(state);
-            }
-            stop = (long)STOP_RING_SEQUENCE.getVolatile(this);
-            if (stop != UNKNOWN)
-            {
-                break;
-            }
-            Thread.yield();
-        }
-        if (ringSequence <= stop)
-        {
-            return sequence;
-        }
-        throw notAccepting(state == RUNNING ? CLOSING : state);
+        return publisher.publish(translator, arg, false);
     }
 
     /**
@@ -643,7 +289,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public boolean isDurable(final long sequence)
     {
-        return sequence <= durableSequence();
+        return sequence <= watermarks.durableSequence();
     }
 
     /**
@@ -654,7 +300,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long durableSequence()
     {
-        return durableSequence.get();
+        return watermarks.durableSequence();
     }
 
     /**
@@ -666,8 +312,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long writtenSequence()
     {
-        final JournalWriter writer = journal;
-        return writer != null ? writer.writtenSequence() : -1;
+        return watermarks.writtenSequence();
     }
 
     /**
@@ -682,7 +327,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public void awaitDurable(final long sequence) throws InterruptedException
     {
-        await(sequence, Long.MAX_VALUE);
+        watermarks.await(sequence, Long.MAX_VALUE, false);
     }
 
     /**
@@ -699,7 +344,7 @@ public final class JournalPipeline implements AutoCloseable
     public boolean awaitDurable(final long sequence, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        return await(sequence, Math.max(0, unit.toNanos(timeout)));
+        return watermarks.await(sequence, Math.max(0, unit.toNanos(timeout)), false);
     }
 
     /**
@@ -715,7 +360,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public void awaitWritten(final long sequence) throws InterruptedException
     {
-        await(sequence, Long.MAX_VALUE, true);
+        watermarks.await(sequence, Long.MAX_VALUE, true);
     }
 
     /**
@@ -732,114 +377,7 @@ public final class JournalPipeline implements AutoCloseable
     public boolean awaitWritten(final long sequence, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        return await(sequence, Math.max(0, unit.toNanos(timeout)), true);
-    }
-
-    private boolean await(final long sequence, final long timeoutNanos) throws InterruptedException
-    {
-        return await(sequence, timeoutNanos, false);
-    }
-
-    private boolean await(final long sequence, final long timeoutNanos, final boolean written)
-        throws InterruptedException
-    {
-        if (isDone(sequence, written))
-        {
-            return true;
-        }
-        for (int i = 0; i < SPINS; i++)
-        {
-            Thread.onSpinWait();
-            if (isDone(sequence, written))
-            {
-                return true;
-            }
-        }
-        final boolean timed = timeoutNanos != Long.MAX_VALUE;
-        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-        final DurableWaiters parked = written ? writtenWaiters : waiters;
-        final int slot = parked.register(Thread.currentThread(), sequence);
-        try
-        {
-            while (!isDone(sequence, written))
-            {
-                long park = slot >= 0 ? Long.MAX_VALUE : POLL_PARK_NANOS;
-                if (timed)
-                {
-                    final long remaining = deadline - System.nanoTime();
-                    if (remaining <= 0)
-                    {
-                        return false;
-                    }
-                    park = Math.min(park, remaining);
-                }
-                if (park == Long.MAX_VALUE)
-                {
-                    LockSupport.park(this);
-                }
-                else
-                {
-                    LockSupport.parkNanos(this, park);
-                }
-                if (Thread.interrupted())
-                {
-                    throw new InterruptedException("interrupted waiting for journal sequence " + sequence +
-                        (written ? " to be written in " : " to be durable in ") + directory);
-                }
-            }
-            return true;
-        }
-        finally
-        {
-            parked.deregister(slot);
-        }
-    }
-
-    private boolean isDone(final long sequence, final boolean written)
-    {
-        return written ? isWritten(sequence) : isDone(sequence);
-    }
-
-    private boolean isWritten(final long sequence)
-    {
-        final long writtenUpTo = writtenSequence();
-        if (sequence <= writtenUpTo)
-        {
-            return true;
-        }
-        final Throwable failed = failure;
-        if (failed != null)
-        {
-            throw new JournalFailedException("journal pipeline " + directory + " failed before sequence " +
-                sequence + " was written (written up to " + writtenUpTo + "): " + failed.getMessage(), failed);
-        }
-        if ((int)STATE.getVolatile(this) == CLOSED && sequence > writtenSequence())
-        {
-            throw new JournalClosedException("journal pipeline " + directory + " is closed and sequence " +
-                sequence + " was never written (written up to " + writtenSequence() + ")");
-        }
-        return false;
-    }
-
-    private boolean isDone(final long sequence)
-    {
-        if (sequence <= durableSequence())
-        {
-            return true;
-        }
-        final Throwable failed = failure;
-        if (failed != null)
-        {
-            throw new JournalFailedException("journal pipeline " + directory + " failed before sequence " +
-                sequence + " became durable (durable up to " + durableSequence() + "): " + failed.getMessage(),
-                failed);
-        }
-        if ((int)STATE.getVolatile(this) == CLOSED && sequence > durableSequence())
-        {
-            throw new JournalClosedException("journal pipeline " + directory + " is closed and sequence " +
-                sequence + " was never made durable (durable up to " + durableSequence() + ")");
-        }
-        return false;
+        return watermarks.await(sequence, Math.max(0, unit.toNanos(timeout)), true);
     }
 
     /**
@@ -851,72 +389,7 @@ public final class JournalPipeline implements AutoCloseable
     @Override
     public void close()
     {
-        if (!requestClose())
-        {
-            return;
-        }
-        final Thread writer = writerThread;
-        if (writer == null || writer == Thread.currentThread())
-        {
-            return;
-        }
-        boolean interrupted = false;
-        while (true)
-        {
-            try
-            {
-                writerStopped.await();
-                break;
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        STATE.setVolatile(this, CLOSED);
-        waiters.wakeAll();
-        writtenWaiters.wakeAll();
-        removeShutdownHook();
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Stops accepting and tells the writer to drain and stop.
-     *
-     * @return false if the pipeline was never started (it is now closed), true otherwise.
-     */
-    private boolean requestClose()
-    {
-        while (true)
-        {
-            final int state = (int)STATE.getVolatile(this);
-            if (state == NEW)
-            {
-                if (STATE.compareAndSet(this, NEW, CLOSED))
-                {
-                    writerStopped.countDown();
-                    waiters.wakeAll();
-                    writtenWaiters.wakeAll();
-                    return false;
-                }
-            }
-            else if (state == RUNNING)
-            {
-                if (STATE.compareAndSet(this, RUNNING, CLOSING))
-                {
-                    VarHandle.fullFence();
-                    processor.halt();
-                    return true;
-                }
-            }
-            else
-            {
-                return true;
-            }
-        }
+        lifecycle.close();
     }
 
     /**
@@ -926,7 +399,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return (int)STATE.getVolatile(this) == CLOSED;
+        return state.get() == PipelineState.CLOSED;
     }
 
     /**
@@ -936,7 +409,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public Throwable failure()
     {
-        return failure;
+        return state.failure();
     }
 
     /**
@@ -956,11 +429,7 @@ public final class JournalPipeline implements AutoCloseable
      */
     public long ringFill()
     {
-        if (journal == null) // volatile, written after the processor: a non-null journal makes the processor visible
-        {
-            return 0;
-        }
-        return Math.max(0, ringBuffer.getCursor() - processor.getSequence().get());
+        return lifecycle.ringFill();
     }
 
     /**
@@ -1005,60 +474,24 @@ public final class JournalPipeline implements AutoCloseable
 
     // ---------------------------------------------------------------- writer-thread side, used by WriterStage
 
-    int state()
-    {
-        return (int)STATE.getVolatile(this);
-    }
-
     void stopRingSequence(final long ringSequence)
     {
-        STOP_RING_SEQUENCE.setVolatile(this, ringSequence);
-    }
-
-    void durableAdvanced(final long durable)
-    {
-        durableSequence.set(durable);
-        waiters.wakeUpTo(durable);
-        try
-        {
-            listener.onDurable(durable);
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "durability listener threw for sequence " + durable, ex);
-        }
+        state.stopRingSequence(ringSequence);
     }
 
     void writtenAdvanced(final long written)
     {
-        writtenWaiters.wakeUpTo(written);
-        try
-        {
-            writtenListener.onWritten(written);
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.log(System.Logger.Level.WARNING, "written listener threw for sequence " + written, ex);
-        }
+        watermarks.writtenAdvanced(written);
     }
 
-    synchronized void failed(final Throwable cause)
+    void failed(final Throwable cause)
     {
-        if (failure == null)
-        {
-            failure = cause;
-            LOG.log(System.Logger.Level.ERROR, "journal pipeline " + directory + " failed", cause);
-        }
-        waiters.wakeAll();
-        writtenWaiters.wakeAll();
+        lifecycle.failed(cause);
     }
 
     void writerStopped()
     {
-        STATE.compareAndSet(this, CLOSING, CLOSED);
-        writerStopped.countDown();
-        waiters.wakeAll();
-        writtenWaiters.wakeAll();
+        lifecycle.writerStopped();
     }
 
     void publishCountersFile(final boolean publish)
@@ -1078,6 +511,6 @@ public final class JournalPipeline implements AutoCloseable
 
     BatchEventProcessor<RecordSlot> processor()
     {
-        return processor;
+        return lifecycle.processor();
     }
 }

@@ -2,8 +2,6 @@ package io.ringwal.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
@@ -39,26 +37,20 @@ final class JournalHead implements RecordHandler, AutoCloseable
      */
     static long firstKeptSequence(final Path directory)
     {
-        long first = Long.MAX_VALUE;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
+        final long[] bases;
+        try
         {
-            for (final Path entry : entries)
-            {
-                if (SegmentFileNames.isSegmentFileName(entry.getFileName().toString()))
-                {
-                    first = Math.min(first, SegmentFileNames.baseSequence(entry));
-                }
-            }
+            bases = SegmentFileNames.listSegmentBases(directory);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot list journal directory " + directory + ": " + ex, ex);
         }
-        if (first == Long.MAX_VALUE)
+        if (bases.length == 0)
         {
             throw new ShipperException(directory + " holds no journal (no segment files)");
         }
-        return first;
+        return bases[0];
     }
 
     /**

@@ -3,10 +3,7 @@ package io.ringwal.logging;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.journal.JournalException;
@@ -81,13 +78,9 @@ public final class SegmentRetention
 
     private static List<Path> segments(final Path directory)
     {
-        try (Stream<Path> files = Files.list(directory))
+        try
         {
-            final List<Path> segments = new ArrayList<>();
-            files.filter(file -> SegmentFileNames.isSegmentFileName(file.getFileName().toString()))
-                .sorted(Comparator.comparingLong(SegmentFileNames::baseSequence))
-                .forEach(segments::add);
-            return segments;
+            return SegmentFileNames.listSegments(directory);
         }
         catch (final IOException ex)
         {

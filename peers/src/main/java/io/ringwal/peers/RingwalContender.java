@@ -229,12 +229,10 @@ public final class RingwalContender implements Contender
 
     private static long firstRetained(final Path dir)
     {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        try
         {
-            return files.map(p -> p.getFileName().toString())
-                .filter(io.ringwal.format.SegmentFileNames::isSegmentFileName)
-                .mapToLong(n -> Long.parseLong(n.substring(0, io.ringwal.format.SegmentFileNames.DIGITS)))
-                .min().orElse(0);
+            final long[] bases = io.ringwal.format.SegmentFileNames.listSegmentBases(dir);
+            return bases.length > 0 ? bases[0] : 0;
         }
         catch (final java.io.IOException ex)
         {

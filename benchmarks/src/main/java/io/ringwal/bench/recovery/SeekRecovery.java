@@ -2,13 +2,9 @@ package io.ringwal.bench.recovery;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -159,19 +155,8 @@ public final class SeekRecovery
         {
             return 0;
         }
-        final List<Long> bases = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
-        {
-            for (final Path entry : entries)
-            {
-                if (SegmentFileNames.isSegmentFileName(entry.getFileName().toString()))
-                {
-                    bases.add(SegmentFileNames.baseSequence(entry));
-                }
-            }
-        }
-        Collections.sort(bases);
-        return bases.size() >= 2 && bases.get(0) == 0 ? bases.get(1) : 0;
+        final long[] bases = SegmentFileNames.listSegmentBases(directory);
+        return bases.length >= 2 && bases[0] == 0 ? bases[1] : 0;
     }
 
     private static void dropCaches() throws IOException

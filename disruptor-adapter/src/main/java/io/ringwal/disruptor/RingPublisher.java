@@ -1,0 +1,233 @@
+package io.ringwal.disruptor;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+
+import org.agrona.DirectBuffer;
+import org.agrona.LangUtil;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+
+/**
+ * The producer side of a {@link JournalPipeline}: check, claim a slot, fill it, publish it and decide whether the
+ * record was accepted. Every publish and tryPublish of the pipeline comes here; {@code wait} picks between
+ * waiting for a free slot and returning {@link JournalPipeline#RING_FULL}, and is a constant at each call site,
+ * so the choice folds away once inlined. One copy method per source type (each a monomorphic {@code putBytes})
+ * and one translator call site; nothing here allocates or locks.
+ */
+final class RingPublisher
+{
+    private final Path directory;
+    private final RingBuffer<RecordSlot> ringBuffer;
+    private final PipelineState state;
+    private final PipelineWatermarks watermarks;
+    private final PipelineCounters counters;
+    private final boolean producerFraming;
+    private final int maxRecordSize;
+    /** The journal sequence of ring sequence 0; written at start, before the state becomes RUNNING. */
+    private long sequenceOffset;
+
+    RingPublisher(
+        final Path directory,
+        final RingBuffer<RecordSlot> ringBuffer,
+        final PipelineState state,
+        final PipelineWatermarks watermarks,
+        final PipelineCounters counters,
+        final Framing framing,
+        final int maxRecordSize)
+    {
+        this.directory = directory;
+        this.ringBuffer = ringBuffer;
+        this.state = state;
+        this.watermarks = watermarks;
+        this.counters = counters;
+        this.producerFraming = framing == Framing.PRODUCER;
+        this.maxRecordSize = maxRecordSize;
+    }
+
+    /**
+     * Sets the journal sequence of ring sequence 0; called by start before the pipeline runs (the state's
+     * volatile write then publishes it to producers).
+     *
+     * @param offset the journal's next sequence at start.
+     */
+    void sequenceOffset(final long offset)
+    {
+        this.sequenceOffset = offset;
+    }
+
+    long publish(final DirectBuffer source, final int offset, final int length, final boolean wait)
+    {
+        final long ringSequence = claim(source.capacity(), offset, length, wait);
+        if (ringSequence < 0)
+        {
+            return JournalPipeline.RING_FULL;
+        }
+        final RecordSlot slot = ringBuffer.get(ringSequence);
+        slot.payload.putBytes(0, source, offset, length);
+        slot.length = length;
+        return commit(slot, ringSequence);
+    }
+
+    long publish(final byte[] source, final int offset, final int length, final boolean wait)
+    {
+        final long ringSequence = claim(source.length, offset, length, wait);
+        if (ringSequence < 0)
+        {
+            return JournalPipeline.RING_FULL;
+        }
+        final RecordSlot slot = ringBuffer.get(ringSequence);
+        slot.payload.putBytes(0, source, offset, length);
+        slot.length = length;
+        return commit(slot, ringSequence);
+    }
+
+    long publish(final ByteBuffer source, final boolean wait)
+    {
+        final int offset = source.position();
+        final int length = source.remaining();
+        final long ringSequence = claim(source.capacity(), offset, length, wait);
+        if (ringSequence < 0)
+        {
+            return JournalPipeline.RING_FULL;
+        }
+        final RecordSlot slot = ringBuffer.get(ringSequence);
+        slot.payload.putBytes(0, source, offset, length);
+        slot.length = length;
+        return commit(slot, ringSequence);
+    }
+
+    /**
+     * Claims a slot for a translator and lets it write the record; if the translator throws, or returns a length
+     * outside {@code [0, maxRecordSize]}, the slot is still published, marked skipped, and the error propagates.
+     */
+    <A> long publish(final RecordTranslator<A> translator, final A arg, final boolean wait)
+    {
+        Objects.requireNonNull(translator, "translator");
+        state.checkAccepting();
+        final long ringSequence = claim(wait);
+        if (ringSequence < 0)
+        {
+            return JournalPipeline.RING_FULL;
+        }
+        final RecordSlot slot = ringBuffer.get(ringSequence);
+        int length = 0;
+        Throwable error = null;
+        try
+        {
+            length = translator.translateTo(slot.payload, arg);
+            if (length < 0 || length > maxRecordSize)
+            {
+                error = new IllegalArgumentException("translator " + translator + " returned length " + length +
+                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
+                    "without a record");
+                length = 0;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            error = ex;
+            length = 0;
+        }
+        slot.length = length;
+        slot.skipped = error != null;
+        final long sequence = commit(slot, ringSequence);
+        if (error != null)
+        {
+            LangUtil.rethrowUnchecked(error);
+        }
+        return sequence;
+    }
+
+    /**
+     * Checks a copied record's range and the state, then claims a slot: nothing is claimed if a check fails.
+     *
+     * @return the ring sequence, or -1 if the ring is full and {@code wait} is false.
+     */
+    private long claim(final int capacity, final int offset, final int length, final boolean wait)
+    {
+        if (length < 0 || length > maxRecordSize)
+        {
+            throw new IllegalArgumentException("record length " + length + " is outside [0, maxRecordSize=" +
+                maxRecordSize + "] of journal pipeline " + directory + "; nothing was published");
+        }
+        if (offset < 0 || (long)offset + length > capacity)
+        {
+            throw new IllegalArgumentException("offset=" + offset + " length=" + length +
+                " is outside the source of capacity " + capacity);
+        }
+        state.checkAccepting();
+        return claim(wait);
+    }
+
+    private long claim(final boolean wait)
+    {
+        try
+        {
+            return ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            if (!wait)
+            {
+                counters.tryPublishFoundRingFull();
+                return -1;
+            }
+            counters.publishFoundRingFull();
+            return ringBuffer.next();
+        }
+    }
+
+    /**
+     * Publishes a filled slot, then decides whether the record is accepted. The full fence after the publish
+     * pairs with the one the writer issues between seeing the close request and reading the ring cursor to fix
+     * the last sequence it drains: if this thread still sees the pipeline running, the writer's cursor read sees
+     * this slot, so the record is drained before close completes.
+     */
+    private long commit(final RecordSlot slot, final long ringSequence)
+    {
+        final long sequence = ringSequence + sequenceOffset;
+        if (producerFraming)
+        {
+            slot.buildFrame(sequence);
+        }
+        ringBuffer.publish(ringSequence);
+        VarHandle.fullFence();
+        final int seen = state.get();
+        if (seen == PipelineState.RUNNING && state.failure() == null)
+        {
+            return sequence;
+        }
+        return afterPublishWhileStopping(ringSequence, sequence, seen);
+    }
+
+    private long afterPublishWhileStopping(final long ringSequence, final long sequence, final int seen)
+    {
+        long stop;
+        while (true)
+        {
+            if (state.failure() != null)
+            {
+                if (sequence <= watermarks.durableSequence())
+                {
+                    return sequence;
+                }
+                throw state.notAccepting(seen);
+            }
+            stop = state.stopRingSequence();
+            if (stop != PipelineState.UNKNOWN)
+            {
+                break;
+            }
+            Thread.yield();
+        }
+        if (ringSequence <= stop)
+        {
+            return sequence;
+        }
+        throw state.notAccepting(seen == PipelineState.RUNNING ? PipelineState.CLOSING : seen);
+    }
+}

@@ -35,12 +35,20 @@ public final class JournalPipelineBuilder
     public static final long DEFAULT_YIELD_NANOS = 1_000_000;
     /** Default largest record the pipeline accepts, in bytes (each slot preallocates this much). */
     public static final int DEFAULT_MAX_RECORD_SIZE = 4096;
-    /** Default largest batch the writer takes before it ends the batch (and forces, per the policy). */
-    public static final int DEFAULT_MAX_BATCH_SIZE = 1024;
+    /**
+     * Default largest batch the writer takes before it ends the batch (and forces, per the policy): no limit but the
+     * ring's, so that a force covers everything that arrived during the previous one, as a group commit does. A
+     * limit of 1,024 records capped force-every-batch at ~0.5 M records/s of 1 KiB (1 MiB forces of ~2 ms each)
+     * where the uncapped batches reached 8 MiB (docs/BENCHMARKS.md).
+     */
+    public static final int DEFAULT_MAX_BATCH_SIZE = Integer.MAX_VALUE;
     /** Default number of threads that can park in an await for durability without falling back to polling. */
     public static final int DEFAULT_MAX_PARKED_WAITERS = 64;
     /** Default idle timeout of the default wait strategy when the force policy has no time bound. */
     public static final long DEFAULT_IDLE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** Whether forces are pipelined by default ({@link #pipelinedForce(boolean)}). */
+    public static final boolean DEFAULT_PIPELINED_FORCE = false;
 
     /** Default bound of the shutdown hook's drain and force: 10 seconds. */
     public static final long DEFAULT_SHUTDOWN_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -59,7 +67,7 @@ public final class JournalPipelineBuilder
     private long shutdownDrainNanos = DEFAULT_SHUTDOWN_DRAIN_NANOS;
     private int maxParkedWaiters = DEFAULT_MAX_PARKED_WAITERS;
     private Framing framing = Framing.WRITER;
-    private boolean pipelinedForce;
+    private boolean pipelinedForce = DEFAULT_PIPELINED_FORCE;
     private boolean countersFile = true;
     private AllocationListener allocationListener;
 
@@ -173,7 +181,7 @@ public final class JournalPipelineBuilder
     /**
      * Largest batch the writer takes from the ring before it ends the batch (the group commit), using Disruptor
      * 4's batch limit. A smaller limit starts the force sooner for the first records of a long burst; a larger
-     * one makes fewer forces. Defaults to {@value #DEFAULT_MAX_BATCH_SIZE}.
+     * one makes fewer forces. Defaults to no limit ({@link #DEFAULT_MAX_BATCH_SIZE}).
      *
      * @param maxBatchSize the limit; positive.
      * @return this builder.
@@ -236,10 +244,9 @@ public final class JournalPipelineBuilder
     /**
      * Whether the journal forces on a thread of its own while the writer thread goes on appending (pipelined group
      * commit, {@link JournalConfig.Builder#pipelinedForce(boolean)}): acknowledgements then follow each completed
-     * force, and the durability listener and waiters are woken from the force thread. Default off (the writer thread
-     * forces at the end of each batch and waits): measured side by side, pipelining raised flat-out throughput by
-     * 1–30 % but let the unforced backlog grow without bound, so publish-to-durable latency was several times
-     * worse (docs/BENCHMARKS.md, "Current figures").
+     * force, and the durability listener and waiters are woken from the force thread; the writer waits for the
+     * force in flight once it has written as much again. Defaults to {@link #DEFAULT_PIPELINED_FORCE} (the writer
+     * thread forces at the end of each batch and waits); the measurements are in docs/BENCHMARKS.md.
      *
      * @param pipelined whether to pipeline forces.
      * @return this builder.

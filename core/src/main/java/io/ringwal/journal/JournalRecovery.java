@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 
@@ -139,6 +140,7 @@ final class JournalRecovery
             removedFiles.add(temp);
         }
         final List<Path> segments = chain.segments();
+        deleteStaleIndexFiles(chain.indexFiles(), segments);
         final List<Path> foreign = chain.otherFiles();
         if (segments.isEmpty())
         {
@@ -193,6 +195,7 @@ final class JournalRecovery
                 tornSegment = lastFile;
                 tornOffset = lastScan.endOffset();
                 tornBytes = lastScan.lastNonZeroOffset() - lastScan.endOffset() + 1;
+                SeekIndexFile.delete(lastFile);
                 zero(channel, tornOffset, tornBytes);
                 LOG.log(Level.WARNING, "cut torn tail of " + lastFile + " at offset " + tornOffset + ": " +
                     tornBytes + " bytes zeroed" + (lastScan.damage() != null ? " (" + lastScan.damage() + ")" : "") +
@@ -207,6 +210,24 @@ final class JournalRecovery
             droppedSegments, System.nanoTime() - start);
         return new Result(report, chain.journalId(), lastFile, chain.base(last),
             lastScan.endOffset(), lastScan.isClosed(), lastScan.version(), lastScan.closedCleanly(), nextSequence);
+    }
+
+    /**
+     * Deletes index files being written (a writer stopped while writing one) and index files whose segment is gone
+     * (a later segment of the same name must never meet them). Not reported: they only speed up seeks.
+     */
+    private static void deleteStaleIndexFiles(final List<Path> indexFiles, final List<Path> segments)
+        throws IOException
+    {
+        for (final Path index : indexFiles)
+        {
+            if (index.getFileName().toString().endsWith(SegmentFileNames.INDEX_TEMP_SUFFIX) ||
+                Collections.binarySearch(segments, SegmentFileNames.segmentFileOf(index)) < 0)
+            {
+                LOG.log(Level.DEBUG, "removing stale seek index " + index);
+                Files.deleteIfExists(index);
+            }
+        }
     }
 
     private static boolean isBefore(final Damage damage, final Path file, final long offset)
@@ -233,8 +254,13 @@ final class JournalRecovery
         final int damaged = segments.indexOf(damage.file);
         for (int i = segments.size() - 1; i > damaged; i--)
         {
+            SeekIndexFile.delete(segments.get(i));
             Files.delete(segments.get(i));
             droppedSegments.add(segments.get(i));
+        }
+        if (damaged >= 0)
+        {
+            SeekIndexFile.delete(damage.file);
         }
         if (damage.offset < SegmentHeaderDescriptor.HEADER_LENGTH || damaged < 0)
         {

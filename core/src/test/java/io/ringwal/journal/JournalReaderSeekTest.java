@@ -49,7 +49,7 @@ class JournalReaderSeekTest
     }
 
     /** Every record read from 0 by one reader: the linear reference. Index = sequence; null = skipped. */
-    private static List<byte[]> readLinearly(final Path dir)
+    static List<byte[]> readLinearly(final Path dir)
     {
         final List<byte[]> records = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(dir, 0))
@@ -71,7 +71,7 @@ class JournalReaderSeekTest
         return records;
     }
 
-    private static void checkSeekToEverySequence(final Path dir, final long end, final long seed)
+    static void checkSeekToEverySequence(final Path dir, final long end, final long seed)
     {
         final List<byte[]> linear = readLinearly(dir);
         final List<Long> targets = new ArrayList<>();
@@ -112,7 +112,7 @@ class JournalReaderSeekTest
         }
     }
 
-    private static int indexEntries(final Path file)
+    static int indexEntries(final Path file)
     {
         final java.nio.MappedByteBuffer mapped;
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))

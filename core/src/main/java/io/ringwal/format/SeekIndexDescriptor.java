@@ -187,9 +187,9 @@ public final class SeekIndexDescriptor
     }
 
     /**
-     * Checks an index file against the segment it claims to index: its length, magic, version, CRC, the copy of
-     * the segment's identity (size, base sequence, journal id, creation time and header CRC), and that the
-     * entries are ascending, 8-byte aligned and inside the segment's frames.
+     * Checks an index file against the segment it claims to index: its length, magic, version, CRC and the copy of
+     * the segment's identity (size, base sequence, journal id, creation time and header CRC). The entries are not
+     * checked here: a reader checks the one it uses against the frame it names.
      *
      * @param file          the file's bytes, from offset 0.
      * @param length        the file's length.
@@ -233,22 +233,36 @@ public final class SeekIndexDescriptor
             return "written for another segment (size, base sequence, journal id, creation time or header CRC " +
                 "differ from the segment's header)";
         }
-        long previousSequence = SegmentHeaderDescriptor.baseSequence(segmentHeader);
-        long previousOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
-        for (int i = 0; i < count; i++)
-        {
-            final long sequence = entrySequence(file, i);
-            final int offset = entryFrameOffset(file, i);
-            if (offset <= previousOffset || (offset & (FrameDescriptor.ALIGNMENT - 1)) != 0 ||
-                offset > segmentSize - FrameDescriptor.HEADER_LENGTH || sequence < previousSequence)
-            {
-                return "entry " + i + " (sequence " + sequence + ", offset " + offset + ") is out of order or " +
-                    "outside the segment's frames";
-            }
-            previousSequence = sequence;
-            previousOffset = offset;
-        }
         return null;
+    }
+
+    /**
+     * The last entry whose sequence is at or below {@code sequence}, by binary search over the entries (which a
+     * valid file holds in ascending order).
+     *
+     * @param file     the file's bytes, validated.
+     * @param sequence the sequence sought.
+     * @return the entry index, or -1 if no entry's sequence is at or below it.
+     */
+    public static int floor(final DirectBuffer file, final long sequence)
+    {
+        int low = 0;
+        int high = entryCount(file) - 1;
+        int found = -1;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (entrySequence(file, mid) <= sequence)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return found;
     }
 
     /**
@@ -294,6 +308,14 @@ public final class SeekIndexDescriptor
     private static int crc(final DirectBuffer file, final int length)
     {
         final CRC32C crc = new CRC32C();
+        final byte[] array = file.byteArray();
+        if (null != array)
+        {
+            final int base = file.wrapAdjustment();
+            crc.update(array, base, CRC_OFFSET);
+            crc.update(array, base + HEADER_LENGTH, length - HEADER_LENGTH);
+            return (int)crc.getValue();
+        }
         final byte[] bytes = new byte[Math.min(length, 64 * 1024)];
         file.getBytes(0, bytes, 0, CRC_OFFSET);
         crc.update(bytes, 0, CRC_OFFSET);

@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
+import io.ringwal.format.SeekIndexDescriptor;
 import io.ringwal.format.SegmentHeaderDescriptor;
 
 import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
@@ -73,6 +74,8 @@ final class SeekIndex
         int count;
         /** Whether the segment's index file was looked for (once per segment and process). */
         boolean fileLoaded;
+        /** The segment's index file, valid for its header; null if absent, invalid or found wrong. */
+        UnsafeBuffer file;
 
         int floor(final long sequence)
         {
@@ -172,17 +175,36 @@ final class SeekIndex
             if (!entries.fileLoaded)
             {
                 entries.fileLoaded = true;
-                SeekIndexFile.load(file, buffer, entries);
+                entries.file = SeekIndexFile.load(file, buffer);
             }
+            int offset = -1;
+            long sequence = -1;
             final int floor = entries.floor(target);
             if (floor >= 0)
             {
-                final int offset = entries.offsets[floor];
-                final long sequence = entries.sequences[floor];
+                offset = entries.offsets[floor];
+                sequence = entries.sequences[floor];
+            }
+            final UnsafeBuffer indexFile = entries.file;
+            final int fileFloor = null == indexFile ? -1 : SeekIndexDescriptor.floor(indexFile, target);
+            boolean fromFile = false;
+            if (fileFloor >= 0 && SeekIndexDescriptor.entryFrameOffset(indexFile, fileFloor) > offset &&
+                SeekIndexDescriptor.entrySequence(indexFile, fileFloor) <= target)
+            {
+                offset = SeekIndexDescriptor.entryFrameOffset(indexFile, fileFloor);
+                sequence = SeekIndexDescriptor.entrySequence(indexFile, fileFloor);
+                fromFile = true;
+            }
+            if (offset >= 0)
+            {
                 if (isFrame(buffer, view, checksum, size, offset, sequence))
                 {
                     into.offset = offset;
                     into.sequence = sequence;
+                }
+                else if (fromFile)
+                {
+                    entries.file = null;
                 }
                 else
                 {
@@ -217,6 +239,27 @@ final class SeekIndex
         synchronized (entries)
         {
             return entries.count;
+        }
+    }
+
+    /**
+     * How many entries the index file loaded for a segment holds (for tests).
+     *
+     * @param file   the segment file.
+     * @param buffer the segment, mapped.
+     * @return the number of entries, 0 if no valid index file was loaded or it was dropped.
+     */
+    static int fileEntries(final Path file, final UnsafeBuffer buffer)
+    {
+        final Key key = key(file, buffer);
+        final Entries entries = null == key ? null : INDEXES.get(key);
+        if (null == entries)
+        {
+            return 0;
+        }
+        synchronized (entries)
+        {
+            return null == entries.file ? 0 : SeekIndexDescriptor.entryCount(entries.file);
         }
     }
 

@@ -139,28 +139,20 @@ final class SeekIndexFile
     }
 
     /**
-     * Loads the index file of a segment into {@code into}, which must be empty, if the file exists and is valid
-     * for the segment.
+     * Reads the index file of a segment, if it exists and is valid for the segment (its entries are checked only
+     * when used).
      *
      * @param segmentFile the segment file.
      * @param segment     the segment, mapped whole; its header is validated.
-     * @param into        receives the entries.
+     * @return the file's bytes, or null.
      */
-    static void load(final Path segmentFile, final DirectBuffer segment, final SeekIndex.Entries into)
+    static UnsafeBuffer load(final Path segmentFile, final DirectBuffer segment)
     {
         if (!SegmentFileNames.isSegmentFileName(segmentFile.getFileName().toString()))
         {
-            return;
+            return null;
         }
-        final UnsafeBuffer file = read(SegmentFileNames.indexFileOf(segmentFile), segment);
-        if (null != file)
-        {
-            final int entries = SeekIndexDescriptor.entryCount(file);
-            for (int i = 0; i < entries; i++)
-            {
-                into.add(SeekIndexDescriptor.entryFrameOffset(file, i), SeekIndexDescriptor.entrySequence(file, i));
-            }
-        }
+        return read(SegmentFileNames.indexFileOf(segmentFile), segment);
     }
 
     /**

@@ -26,8 +26,8 @@ import io.ringwal.segment.PreallocationMode;
  * <ul>
  *     <li><b>seek</b>: {@link JournalReader#open(Path, long)} for a sequence near the end of the full segment
  *     (the reader reads the header, maps the segment and walks the frame lengths up to the sequence; the first
- *     seek of the process walks from the first frame and records a sparse index on the way, later ones start at
- *     the index), then close;</li>
+ *     seek of the process starts at the segment's seek index file, or without one walks from the first frame, and
+ *     records a sparse in-memory index on the way; later ones start at the in-memory index), then close;</li>
  *     <li><b>first seek</b>: the same, but each repetition opens the journal through a fresh directory of hard
  *     links to its files, so that the process-wide in-memory index ({@code SeekIndex}, keyed by the path) knows
  *     nothing of the segment: what the first seek of a process costs, with the code already compiled and the
@@ -138,7 +138,7 @@ public final class SeekRecovery
                 for (final Path entry : entries)
                 {
                     final String name = entry.getFileName().toString();
-                    if (SegmentFileNames.isSegmentFileName(name) || name.endsWith(".seg.idx"))
+                    if (SegmentFileNames.isSegmentFileName(name) || SegmentFileNames.isIndexFileName(name))
                     {
                         Files.createLink(view.resolve(name), entry);
                     }

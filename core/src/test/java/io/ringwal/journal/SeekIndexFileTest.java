@@ -316,6 +316,30 @@ class SeekIndexFileTest
         }
     }
 
+    @Test
+    void shouldGoOnWithoutAnIndexWhenItCannotBeWritten() throws IOException
+    {
+        final Path dir = tmp.resolve("unwritable");
+        final Random random = new Random(12);
+        long last = -1;
+        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        {
+            // a directory where the writer writes the first segment's index before renaming it into place
+            Files.createDirectories(dir.resolve("00000000000000000000" + SegmentFileNames.INDEX_TEMP_SUFFIX)
+                .resolve("in-the-way"));
+            while (writer.activeSegmentBase() == 0)
+            {
+                final byte[] bytes = JournalFiles.payload(writer.nextSequence(), random.nextInt(900));
+                last = writer.append(bytes, 0, bytes.length);
+            }
+            assertThat(writer.failure()).isNull();
+            Files.delete(dir.resolve("00000000000000000000" + SegmentFileNames.INDEX_TEMP_SUFFIX).resolve("in-the-way"));
+            Files.delete(dir.resolve("00000000000000000000" + SegmentFileNames.INDEX_TEMP_SUFFIX));
+        }
+        assertThat(SegmentFileNames.indexFileOf(JournalFiles.segments(dir).get(0))).doesNotExist();
+        JournalReaderSeekTest.checkSeekToEverySequence(dir, last, 16);
+    }
+
     private static void checkSeekLikeAScan(final Path dir, final long first, final long end, final long seed)
     {
         final List<byte[]> linear = new ArrayList<>();

@@ -72,7 +72,10 @@ final class SeekIndex
         int[] offsets = new int[16];
         long[] sequences = new long[16];
         int count;
-        /** Whether the segment's index file was looked for (once per segment and process). */
+        /**
+         * Whether the segment's index file was found (valid or not): looked for at every seek until then, since the
+         * writer writes it only when it finishes the segment.
+         */
         boolean fileLoaded;
         /** The segment's index file, valid for its header; null if absent, invalid or found wrong. */
         UnsafeBuffer file;
@@ -174,8 +177,12 @@ final class SeekIndex
         {
             if (!entries.fileLoaded)
             {
-                entries.fileLoaded = true;
-                entries.file = SeekIndexFile.load(file, buffer);
+                final UnsafeBuffer loaded = SeekIndexFile.load(file, buffer);
+                if (SeekIndexFile.ABSENT != loaded)
+                {
+                    entries.fileLoaded = true;
+                    entries.file = loaded;
+                }
             }
             int offset = -1;
             long sequence = -1;

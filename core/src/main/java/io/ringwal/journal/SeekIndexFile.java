@@ -30,6 +30,9 @@ final class SeekIndexFile
 {
     private static final System.Logger LOG = System.getLogger(SeekIndexFile.class.getName());
 
+    /** What {@link #load} returns when the segment has no index file (yet): a reader may look again later. */
+    static final UnsafeBuffer ABSENT = new UnsafeBuffer(new byte[0]);
+
     private final long[] sequences = new long[SeekIndexDescriptor.MAX_ENTRIES];
     private final int[] offsets = new int[SeekIndexDescriptor.MAX_ENTRIES];
     private final UnsafeBuffer encoded =
@@ -144,7 +147,7 @@ final class SeekIndexFile
      *
      * @param segmentFile the segment file.
      * @param segment     the segment, mapped whole; its header is validated.
-     * @return the file's bytes, or null.
+     * @return the file's bytes; {@link #ABSENT} if there is no index file; null if it is not valid.
      */
     static UnsafeBuffer load(final Path segmentFile, final DirectBuffer segment)
     {
@@ -152,7 +155,9 @@ final class SeekIndexFile
         {
             return null;
         }
-        return read(SegmentFileNames.indexFileOf(segmentFile), segment);
+        final Path indexFile = SegmentFileNames.indexFileOf(segmentFile);
+        final UnsafeBuffer file = read(indexFile, segment);
+        return null == file && !Files.exists(indexFile) ? ABSENT : file;
     }
 
     /**

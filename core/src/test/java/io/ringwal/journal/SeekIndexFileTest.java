@@ -317,6 +317,41 @@ class SeekIndexFileTest
     }
 
     @Test
+    void shouldUseTheIndexOfASegmentThatWasLiveAtThisProcesssFirstSeekOnceTheWriterFinishedIt()
+    {
+        final Path dir = tmp.resolve("live");
+        final Random random = new Random(13);
+        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                final byte[] bytes = JournalFiles.payload(writer.nextSequence(), random.nextInt(900));
+                writer.append(bytes, 0, bytes.length);
+            }
+            final Path first = JournalFiles.segments(dir).get(0);
+            assertThat(SegmentFileNames.indexFileOf(first)).doesNotExist();
+            assertThat(entriesAfterAShortSeekKeepingTheIndex(first)).isZero();
+            while (writer.activeSegmentBase() == 0)
+            {
+                final byte[] bytes = JournalFiles.payload(writer.nextSequence(), random.nextInt(900));
+                writer.append(bytes, 0, bytes.length);
+            }
+            assertThat(SegmentFileNames.indexFileOf(first)).exists();
+            assertThat(entriesAfterAShortSeekKeepingTheIndex(first)).isPositive();
+        }
+    }
+
+    private static int entriesAfterAShortSeekKeepingTheIndex(final Path segment)
+    {
+        final long base = SegmentFileNames.baseSequence(segment);
+        try (JournalReader reader = JournalReader.open(segment.getParent(), base + 3))
+        {
+            assertThat(reader.nextSequence()).isEqualTo(base + 3);
+        }
+        return JournalReaderSeekTest.indexEntries(segment, true);
+    }
+
+    @Test
     void shouldGoOnWithoutAnIndexWhenItCannotBeWritten() throws IOException
     {
         final Path dir = tmp.resolve("unwritable");

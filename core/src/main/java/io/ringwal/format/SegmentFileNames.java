@@ -31,6 +31,15 @@ public final class SegmentFileNames
 
     private static final String FREE_PREFIX = "retired-";
 
+    /**
+     * Suffix of a segment's seek index file, {@code <20 digits>.seg.idx} beside the segment
+     * ({@link SeekIndexDescriptor}). Not part of the journal: it only speeds up seeks, and may be deleted.
+     */
+    public static final String INDEX_SUFFIX = ".seg.idx";
+
+    /** Suffix of a seek index file being written ({@code <20 digits>.seg.idx.tmp}); deleted on open. */
+    public static final String INDEX_TEMP_SUFFIX = ".seg.idx.tmp";
+
     /** Number of digits in a segment file name. */
     public static final int DIGITS = 20;
 
@@ -114,6 +123,70 @@ public final class SegmentFileNames
     public static boolean isFreeFileName(final String fileName)
     {
         return fileName.startsWith(FREE_PREFIX) && fileName.endsWith(FREE_SUFFIX);
+    }
+
+    /**
+     * The seek index file of a segment: the segment's path with {@link #INDEX_SUFFIX} in place of
+     * {@link #SEGMENT_SUFFIX}.
+     *
+     * @param segmentFile a segment file path.
+     * @return the path of its index file, in the same directory.
+     * @throws IllegalArgumentException if the name is not a segment file name.
+     */
+    public static Path indexFileOf(final Path segmentFile)
+    {
+        final String name = segmentFile.getFileName().toString();
+        if (!isSegmentFileName(name))
+        {
+            throw new IllegalArgumentException("not a segment file name: " + segmentFile);
+        }
+        return segmentFile.resolveSibling(name.substring(0, DIGITS) + INDEX_SUFFIX);
+    }
+
+    /**
+     * Whether a file name is that of a seek index file, or of one being written: 20 digits followed by
+     * {@link #INDEX_SUFFIX} or {@link #INDEX_TEMP_SUFFIX}.
+     *
+     * @param fileName the file name.
+     * @return true for an index file name.
+     */
+    public static boolean isIndexFileName(final String fileName)
+    {
+        final int suffix = fileName.length() - DIGITS;
+        if (suffix != INDEX_SUFFIX.length() && suffix != INDEX_TEMP_SUFFIX.length())
+        {
+            return false;
+        }
+        if (!fileName.endsWith(INDEX_SUFFIX) && !fileName.endsWith(INDEX_TEMP_SUFFIX))
+        {
+            return false;
+        }
+        for (int i = 0; i < DIGITS; i++)
+        {
+            final char c = fileName.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The segment file an index file name belongs to, in the same directory.
+     *
+     * @param indexFile an index file (or index temporary file) path.
+     * @return the segment file path.
+     * @throws IllegalArgumentException if the name is not an index file name.
+     */
+    public static Path segmentFileOf(final Path indexFile)
+    {
+        final String name = indexFile.getFileName().toString();
+        if (!isIndexFileName(name))
+        {
+            throw new IllegalArgumentException("not a seek index file name: " + indexFile);
+        }
+        return indexFile.resolveSibling(name.substring(0, DIGITS) + SEGMENT_SUFFIX);
     }
 
     /**

@@ -213,7 +213,8 @@ final class JournalLock implements AutoCloseable
                     return;
                 }
                 if (SegmentFileNames.LOCK_FILE_NAME.equals(name) || ReaderPosition.DIRECTORY_NAME.equals(name) ||
-                    io.ringwal.format.CountersDescriptor.FILE_NAME.equals(name))
+                    io.ringwal.format.CountersDescriptor.FILE_NAME.equals(name) ||
+                    SegmentFileNames.isIndexFileName(name))
                 {
                     continue; // left by an earlier writer, or readers registered first; not a journal by itself
                 }

@@ -37,8 +37,11 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  * returns 0 and {@link #atCleanEnd()} is false; after a clean close {@link #atCleanEnd()} is true
  * (docs/FORMAT.md §3, "What the writer has finished").
  *
- * <p>Opening at a sequence walks the frame lengths of its segment from the first frame; the readers of a process
- * share a sparse index of positions recorded by such walks, so only the first seek into a segment walks all of it.
+ * <p>Opening at a sequence walks the frame lengths of its segment, from the last entry at or below the sequence in
+ * the segment's seek index file (which the writer leaves beside every segment it finished, docs/FORMAT.md §12), or
+ * from the first frame without one; the readers of a process also share a sparse index of positions recorded by
+ * such walks. An index entry is used only after it was checked against the frame it names, so a missing or wrong
+ * index file makes a seek slower, never land elsewhere.
  *
  * <p>Polling allocates nothing in steady state; moving to another segment maps it and allocates a little.
  * A reader belongs to one thread at a time. While open it is registered with this process's

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 
@@ -138,6 +139,7 @@ final class JournalRecovery
             removedFiles.add(temp);
         }
         final List<Path> segments = chain.segments();
+        deleteStaleIndexFiles(chain.indexFiles(), segments);
         final List<Path> foreign = chain.otherFiles();
         if (segments.isEmpty())
         {
@@ -192,6 +194,7 @@ final class JournalRecovery
                 tornSegment = lastFile;
                 tornOffset = lastScan.endOffset();
                 tornBytes = lastScan.lastNonZeroOffset() - lastScan.endOffset() + 1;
+                SeekIndexFile.delete(lastFile);
                 zero(channel, tornOffset, tornBytes);
                 LOG.log(Level.WARNING, "cut torn tail of " + lastFile + " at offset " + tornOffset + ": " +
                     tornBytes + " bytes zeroed" + (lastScan.damage() != null ? " (" + lastScan.damage() + ")" : "") +
@@ -208,6 +211,24 @@ final class JournalRecovery
             lastScan.endOffset(), lastScan.isClosed(), lastScan.version(), lastScan.closedCleanly(), nextSequence);
     }
 
+    /**
+     * Deletes index files being written (a writer stopped while writing one) and index files whose segment is gone
+     * (a later segment of the same name must never meet them). Not reported: they only speed up seeks.
+     */
+    private static void deleteStaleIndexFiles(final List<Path> indexFiles, final List<Path> segments)
+        throws IOException
+    {
+        for (final Path index : indexFiles)
+        {
+            if (index.getFileName().toString().endsWith(SegmentFileNames.INDEX_TEMP_SUFFIX) ||
+                Collections.binarySearch(segments, SegmentFileNames.segmentFileOf(index)) < 0)
+            {
+                LOG.log(Level.DEBUG, "removing stale seek index " + index);
+                Files.deleteIfExists(index);
+            }
+        }
+    }
+
     private static boolean isBefore(final Damage damage, final Path file, final long offset)
     {
         final int order = damage.file.getFileName().toString().compareTo(file.getFileName().toString());
@@ -220,8 +241,13 @@ final class JournalRecovery
         final int damaged = segments.indexOf(damage.file);
         for (int i = segments.size() - 1; i > damaged; i--)
         {
+            SeekIndexFile.delete(segments.get(i));
             Files.delete(segments.get(i));
             droppedSegments.add(segments.get(i));
+        }
+        if (damaged >= 0)
+        {
+            SeekIndexFile.delete(damage.file);
         }
         if (damage.offset < SegmentHeaderDescriptor.HEADER_LENGTH || damaged < 0)
         {

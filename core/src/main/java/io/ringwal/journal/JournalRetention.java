@@ -336,6 +336,7 @@ public final class JournalRetention
             final long size = sizeOf(file);
             try
             {
+                SeekIndexFile.delete(file);
                 if (recycle && freeFiles < maxFree)
                 {
                     Files.move(file, directory.resolve(SegmentFileNames.freeFileName(base)),
@@ -438,6 +439,7 @@ public final class JournalRetention
 
             try
             {
+                SeekIndexFile.delete(file);
                 if (Files.deleteIfExists(file))
                 {
                     deleted.add(file);

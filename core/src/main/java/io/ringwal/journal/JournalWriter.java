@@ -66,6 +66,7 @@ public final class JournalWriter implements AutoCloseable
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
     private final JournalCounters counters = new JournalCounters();
+    private final SeekIndexFile seekIndex = new SeekIndexFile();
     private final RecoveryReport recoveryReport;
     private final long journalId;
     /** The active segment's base, for retention on the allocator thread (never retires it or anything after). */
@@ -253,6 +254,7 @@ public final class JournalWriter implements AutoCloseable
         this.segmentSize = segment.size();
         this.activeBase = base;
         retentionBase.set(base);
+        seekIndex.start(segment.path(), segment.buffer(), endOffset);
         this.position = endOffset;
         this.forcedPosition = endOffset;
         this.submittedPosition = endOffset;
@@ -533,6 +535,10 @@ public final class JournalWriter implements AutoCloseable
         final long sequence = nextSequence;
         position = frameOffset + FrameDescriptor.alignedLength(frameLength);
         nextSequence = sequence + 1;
+        if (frameOffset >= seekIndex.nextOffset)
+        {
+            seekIndex.note(frameOffset, sequence);
+        }
         if (firstUnforcedNanos < 0)
         {
             firstUnforcedNanos = System.nanoTime();
@@ -836,6 +842,7 @@ public final class JournalWriter implements AutoCloseable
         {
             publishDurable(nextSequence - 1);
         }
+        seekIndex.write(active.path(), buffer);
     }
 
     private void writePadding(final int frameOffset, final int length)
@@ -1153,6 +1160,7 @@ public final class JournalWriter implements AutoCloseable
                         // a full last segment has no tail to tell a clean end from a torn one: no marker needed
                         forceActive();
                     }
+                    seekIndex.write(active.path(), buffer);
                 }
                 catch (final JournalFailedException ex)
                 {

@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
+import io.ringwal.format.SeekIndexDescriptor;
 import io.ringwal.format.SegmentHeaderDescriptor;
 
 import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
@@ -23,11 +24,14 @@ import static io.ringwal.format.FrameDescriptor.HEADER_LENGTH;
  * walking frame headers close to its target instead of at the first frame of the segment.
  *
  * <p>Entries are only ever taken from a walk along the chain of frames from the segment's first frame (the only
- * way to know a frame boundary for sure: a record's payload may itself hold valid-looking frames), one entry about
- * every {@link #stride(int)} bytes. The first seek into a segment walks as far as its target and records entries on
- * the way; a later seek, by any reader of the process, starts at the last entry at or below its target and walks at
- * most one stride. Every entry is checked against the frame it names before use (length, sequence, type); one that
- * does not match (the segment was rewritten after a crash and a repair) drops the segment's index.
+ * way to know a frame boundary for sure: a record's payload may itself hold valid-looking frames): the writer's,
+ * which it leaves in the segment's seek index file ({@link SeekIndexFile}) when it finishes the segment, and the
+ * readers' own, one entry about every {@link #stride(int)} bytes. The first seek into a segment in a process loads
+ * the segment's index file if there is a valid one, then walks from the last entry at or below its target (without
+ * a file: from the first frame) and records entries on the way; a later seek, by any reader of the process, starts
+ * at the last entry at or below its target. Every entry is checked against the frame it names before use (length,
+ * sequence, type, CRC); one that does not match (the segment was rewritten after a crash and a repair) drops the
+ * segment's index.
  *
  * <p>The walk passes over exactly the frames {@link JournalReader}'s own scan passes over while skipping, and stops
  * before the first frame it does not handle the same way (anything unusual is left to the scan, which reports it).
@@ -63,11 +67,18 @@ final class SeekIndex
     }
 
     /** The entries of one segment: ascending offsets and their frames' sequences. */
-    private static final class Entries
+    static final class Entries
     {
         int[] offsets = new int[16];
         long[] sequences = new long[16];
         int count;
+        /**
+         * Whether the segment's index file was found (valid or not): looked for at every seek until then, since the
+         * writer writes it only when it finishes the segment.
+         */
+        boolean fileLoaded;
+        /** The segment's index file, valid for its header; null if absent, invalid or found wrong. */
+        UnsafeBuffer file;
 
         int floor(final long sequence)
         {
@@ -164,15 +175,43 @@ final class SeekIndex
         }
         synchronized (entries)
         {
+            if (!entries.fileLoaded)
+            {
+                final UnsafeBuffer loaded = SeekIndexFile.load(file, buffer);
+                if (SeekIndexFile.ABSENT != loaded)
+                {
+                    entries.fileLoaded = true;
+                    entries.file = loaded;
+                }
+            }
+            int offset = -1;
+            long sequence = -1;
             final int floor = entries.floor(target);
             if (floor >= 0)
             {
-                final int offset = entries.offsets[floor];
-                final long sequence = entries.sequences[floor];
-                if (isFrame(buffer, size, offset, sequence))
+                offset = entries.offsets[floor];
+                sequence = entries.sequences[floor];
+            }
+            final UnsafeBuffer indexFile = entries.file;
+            final int fileFloor = null == indexFile ? -1 : SeekIndexDescriptor.floor(indexFile, target);
+            boolean fromFile = false;
+            if (fileFloor >= 0 && SeekIndexDescriptor.entryFrameOffset(indexFile, fileFloor) > offset &&
+                SeekIndexDescriptor.entrySequence(indexFile, fileFloor) <= target)
+            {
+                offset = SeekIndexDescriptor.entryFrameOffset(indexFile, fileFloor);
+                sequence = SeekIndexDescriptor.entrySequence(indexFile, fileFloor);
+                fromFile = true;
+            }
+            if (offset >= 0)
+            {
+                if (isFrame(buffer, view, checksum, size, offset, sequence))
                 {
                     into.offset = offset;
                     into.sequence = sequence;
+                }
+                else if (fromFile)
+                {
+                    entries.file = null;
                 }
                 else
                 {
@@ -207,6 +246,27 @@ final class SeekIndex
         synchronized (entries)
         {
             return entries.count;
+        }
+    }
+
+    /**
+     * How many entries the index file loaded for a segment holds (for tests).
+     *
+     * @param file   the segment file.
+     * @param buffer the segment, mapped.
+     * @return the number of entries, 0 if no valid index file was loaded or it was dropped.
+     */
+    static int fileEntries(final Path file, final UnsafeBuffer buffer)
+    {
+        final Key key = key(file, buffer);
+        final Entries entries = null == key ? null : INDEXES.get(key);
+        if (null == entries)
+        {
+            return 0;
+        }
+        synchronized (entries)
+        {
+            return null == entries.file ? 0 : SeekIndexDescriptor.entryCount(entries.file);
         }
     }
 
@@ -266,7 +326,13 @@ final class SeekIndex
         into.sequence = sequence;
     }
 
-    private static boolean isFrame(final UnsafeBuffer buffer, final int size, final int offset, final long sequence)
+    private static boolean isFrame(
+        final UnsafeBuffer buffer,
+        final ByteBuffer view,
+        final FrameChecksum checksum,
+        final int size,
+        final int offset,
+        final long sequence)
     {
         if (offset < SegmentHeaderDescriptor.HEADER_LENGTH || (offset & (FrameDescriptor.ALIGNMENT - 1)) != 0 ||
             size - offset < HEADER_LENGTH)
@@ -277,7 +343,8 @@ final class SeekIndex
         final short type = FrameDescriptor.frameType(buffer, offset);
         return length >= HEADER_LENGTH && length <= size - offset &&
             FrameDescriptor.sequence(buffer, offset) == sequence &&
-            (FrameDescriptor.TYPE_DATA == type || FrameDescriptor.isHeaderOnly(type));
+            (FrameDescriptor.TYPE_DATA == type || (FrameDescriptor.isHeaderOnly(type) && HEADER_LENGTH == length)) &&
+            checksum.compute(view, offset, length, type) == FrameDescriptor.crc(buffer, offset);
     }
 
     private static Key key(final Path file, final UnsafeBuffer header)

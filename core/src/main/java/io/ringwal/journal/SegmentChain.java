@@ -92,6 +92,7 @@ public final class SegmentChain
     private final List<Path> tempFiles = new ArrayList<>();
     private final List<Path> otherFiles = new ArrayList<>();
     private final List<Path> freeFiles = new ArrayList<>();
+    private final List<Path> indexFiles = new ArrayList<>();
     private final List<SegmentScan> scans = new ArrayList<>();
     private long[] bases = new long[0];
     private long journalId;
@@ -142,6 +143,10 @@ public final class SegmentChain
                 {
                     segments.add(entry);
                 }
+                else if (SegmentFileNames.isIndexFileName(name))
+                {
+                    indexFiles.add(entry);
+                }
                 else if (!SegmentFileNames.LOCK_FILE_NAME.equals(name) && !ReaderPosition.DIRECTORY_NAME.equals(name) &&
                     !io.ringwal.format.CountersDescriptor.FILE_NAME.equals(name) &&
                     !io.ringwal.format.CountersDescriptor.TEMP_FILE_NAME.equals(name))
@@ -153,6 +158,7 @@ public final class SegmentChain
         segments.sort(null);
         tempFiles.sort(null);
         freeFiles.sort(null);
+        indexFiles.sort(null);
         otherFiles.sort(null);
         bases = new long[segments.size()];
     }
@@ -366,6 +372,16 @@ public final class SegmentChain
     public List<Path> freeFiles()
     {
         return freeFiles;
+    }
+
+    /**
+     * The seek index files ({@code *.seg.idx}) and index files being written ({@code *.seg.idx.tmp}), sorted.
+     *
+     * @return the index files, possibly empty.
+     */
+    public List<Path> indexFiles()
+    {
+        return indexFiles;
     }
 
     /**

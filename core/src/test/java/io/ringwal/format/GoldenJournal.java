@@ -208,7 +208,7 @@ public final class GoldenJournal
         return committedDirectory(RESOURCE_V1);
     }
 
-    private static Path committedDirectory(final String resource)
+    static Path committedDirectory(final String resource)
     {
         final URL url = GoldenJournal.class.getResource(resource);
         if (url == null)

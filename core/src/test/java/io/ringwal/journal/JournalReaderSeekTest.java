@@ -22,7 +22,8 @@ import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.testing.JournalFiles;
 
 /**
- * Seeking ({@link JournalReader#open(Path, long)}) goes through the process's {@link SeekIndex} and lands exactly
+ * Seeking ({@link JournalReader#open(Path, long)}) goes through the process's {@link SeekIndex} (and the writer's
+ * seek index files it loads) and lands exactly
  * where a linear scan from the first frame lands: for every sequence of several journals, in random order (so the
  * index is built and used at every point), the first record delivered is the one a reader that read everything
  * from 0 saw under that sequence. The journals include skipped sequences, reopens (open and close markers),
@@ -49,7 +50,7 @@ class JournalReaderSeekTest
     }
 
     /** Every record read from 0 by one reader: the linear reference. Index = sequence; null = skipped. */
-    private static List<byte[]> readLinearly(final Path dir)
+    static List<byte[]> readLinearly(final Path dir)
     {
         final List<byte[]> records = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(dir, 0))
@@ -71,7 +72,7 @@ class JournalReaderSeekTest
         return records;
     }
 
-    private static void checkSeekToEverySequence(final Path dir, final long end, final long seed)
+    static void checkSeekToEverySequence(final Path dir, final long end, final long seed)
     {
         final List<byte[]> linear = readLinearly(dir);
         final List<Long> targets = new ArrayList<>();
@@ -112,7 +113,12 @@ class JournalReaderSeekTest
         }
     }
 
-    private static int indexEntries(final Path file)
+    static int indexEntries(final Path file)
+    {
+        return indexEntries(file, false);
+    }
+
+    static int indexEntries(final Path file, final boolean fromFile)
     {
         final java.nio.MappedByteBuffer mapped;
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))
@@ -125,7 +131,8 @@ class JournalReaderSeekTest
         }
         try
         {
-            return SeekIndex.entries(file, new UnsafeBuffer(mapped));
+            return fromFile ? SeekIndex.fileEntries(file, new UnsafeBuffer(mapped)) :
+                SeekIndex.entries(file, new UnsafeBuffer(mapped));
         }
         finally
         {
@@ -159,7 +166,10 @@ class JournalReaderSeekTest
         }
         assertThat(JournalFiles.segments(dir)).hasSizeGreaterThan(1);
         checkSeekToEverySequence(dir, last, 1);
-        assertThat(indexEntries(JournalFiles.segments(dir).get(0))).isGreaterThan(SEGMENT / SeekIndex.stride(SEGMENT) / 2);
+        // the writer's index file and the entries the walks recorded beyond it
+        final Path first = JournalFiles.segments(dir).get(0);
+        assertThat(indexEntries(first, true)).isPositive();
+        assertThat(indexEntries(first) + indexEntries(first, true)).isGreaterThan(SEGMENT / SeekIndex.stride(SEGMENT) / 2);
     }
 
     /** A valid frame of the outer journal's format, as bytes, for payloads that look like frames. */

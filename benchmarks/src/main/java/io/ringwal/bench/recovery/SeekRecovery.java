@@ -22,8 +22,12 @@ import io.ringwal.segment.PreallocationMode;
  * <ul>
  *     <li><b>seek</b>: {@link JournalReader#open(Path, long)} for a sequence near the end of the full segment
  *     (the reader reads the header, maps the segment and walks the frame lengths up to the sequence; the first
- *     seek of the process walks from the first frame and records a sparse index on the way, later ones start at
- *     the index), then close;</li>
+ *     seek of the process starts at the segment's seek index file, or without one walks from the first frame, and
+ *     records a sparse in-memory index on the way; later ones start at the in-memory index), then close;</li>
+ *     <li><b>first seek</b>: the same, but each repetition opens the journal through a fresh directory of hard
+ *     links to its files, so that the process-wide in-memory index ({@code SeekIndex}, keyed by the path) knows
+ *     nothing of the segment: what the first seek of a process costs, with the code already compiled and the
+ *     page cache warm (the links share the files' pages);</li>
  *     <li><b>recovery</b>: {@link JournalWriter#open(Path, JournalConfig)} on the journal (lock, list, validate
  *     headers, verify every frame's CRC in every segment by default, map and pretouch the last segment, start
  *     the allocator). Only the open is timed, not the close. The reopen uses SPARSE preallocation so that each
@@ -86,6 +90,7 @@ public final class SeekRecovery
             }
         }
         print(out, "seek (JournalReader.open near the end of a full segment)", seekNanos);
+        print(out, "first seek of the process into the segment", firstSeeks(directory, target, seeks));
 
         final JournalConfig reopen = JournalConfig.builder()
             .segmentSize(segmentSize)
@@ -114,6 +119,48 @@ public final class SeekRecovery
         }
         print(out, "recovery (JournalWriter.open, whole call)", openNanos);
         print(out, "recovery (RecoveryReport.durationNanos, the scan)", scanNanos);
+    }
+
+    private static long[] firstSeeks(final Path directory, final long target, final int seeks) throws IOException
+    {
+        final Path links = directory.resolveSibling(directory.getFileName() + "-links");
+        final long[] nanos = new long[seeks];
+        for (int i = 0; i < seeks; i++)
+        {
+            final Path view = links.resolve(Integer.toString(i));
+            Files.createDirectories(view);
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory))
+            {
+                for (final Path entry : entries)
+                {
+                    final String name = entry.getFileName().toString();
+                    if (SegmentFileNames.isSegmentFileName(name) || SegmentFileNames.isIndexFileName(name))
+                    {
+                        Files.createLink(view.resolve(name), entry);
+                    }
+                }
+            }
+            final long start = System.nanoTime();
+            try (JournalReader reader = JournalReader.open(view, target))
+            {
+                nanos[i] = System.nanoTime() - start;
+                if (reader.nextSequence() != target)
+                {
+                    throw new IllegalStateException("reader positioned at " + reader.nextSequence() + ", not " +
+                        target);
+                }
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(view))
+            {
+                for (final Path entry : entries)
+                {
+                    Files.delete(entry);
+                }
+            }
+            Files.delete(view);
+        }
+        Files.deleteIfExists(links);
+        return nanos;
     }
 
     private static long buildIfNeeded(

@@ -21,6 +21,7 @@ import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.AdaptivePreallocation;
 import io.ringwal.segment.Directories;
 import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.PageSize;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.SegmentAllocationException;
 import io.ringwal.segment.SegmentAllocator;
@@ -44,7 +45,7 @@ import io.ringwal.segment.SegmentAllocator;
 public final class JournalWriter implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
-    private static final int PAGE_SIZE = 4096;
+    private static final int PAGE_SIZE = PageSize.PAGE_SIZE;
     private static final int FLUSH_THRESHOLD_BYTES = 1024 * 1024;
     private static final long FLUSH_INTERVAL_NANOS = 1_000_000L;
     /** With pipelined forcing, the backlog below which the writer never waits for the force in flight. */

@@ -19,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class MappedSegment implements AutoCloseable
 {
     private static final byte[] RETIRED = new byte[8];
-    private static final int PAGE_SIZE = 4096;
+    private static final int PAGE_SIZE = PageSize.PAGE_SIZE;
     /** Granularity of the page-cache check before priming (one {@code mincore} per region). */
     private static final int PRIME_REGION = 2 * 1024 * 1024;
 

@@ -29,7 +29,7 @@ public final class AdaptivePreallocation
      * write back only what it dirtied; large folios make write-back clean one folio with one write-protect and TLB
      * shootdown instead of one per page. Measured on the 2-vCPU VM: a page costs ~5.5 µs of TLB shootdown when its
      * force writes it back, against ~3 µs to write an extra 4 KiB to the disk, so large folios pay off once forces
-     * reach about 1 MiB (docs/BENCHMARKS.md, "Page cache and forces").
+     * reach about 1 MiB (docs/BENCHMARKS.md, "Folio size").
      */
     public static final long SINGLE_PAGE_FOLIO_THRESHOLD_BYTES = 1024 * 1024;
 

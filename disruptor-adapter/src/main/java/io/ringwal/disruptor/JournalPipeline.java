@@ -231,6 +231,38 @@ public final class JournalPipeline implements AutoCloseable
     }
 
     /**
+     * Like {@link #publish(RecordTranslator, Object)}, with a translator that is told the record's journal sequence
+     * before the record is published, so that the caller can map it to its own request before anything can make it
+     * durable.
+     *
+     * @param translator writes the record, told its sequence.
+     * @param arg        passed to the translator.
+     * @param <A>        the argument type.
+     * @return the record's journal sequence (the one the translator was given).
+     * @throws JournalFailedException if the pipeline failed.
+     * @throws JournalClosedException if the pipeline is closed (or closed before this record was accepted).
+     * @throws IllegalStateException  if the pipeline was not started.
+     */
+    public <A> long publish(final SequencedRecordTranslator<A> translator, final A arg)
+    {
+        return publisher.publish(translator, arg, true);
+    }
+
+    /**
+     * Like {@link #publish(SequencedRecordTranslator, Object)}, but returns {@link #RING_FULL} instead of waiting
+     * (the translator is then not called).
+     *
+     * @param translator writes the record, told its sequence.
+     * @param arg        passed to the translator.
+     * @param <A>        the argument type.
+     * @return the record's journal sequence, or {@link #RING_FULL}.
+     */
+    public <A> long tryPublish(final SequencedRecordTranslator<A> translator, final A arg)
+    {
+        return publisher.publish(translator, arg, false);
+    }
+
+    /**
      * Like {@link #publish(DirectBuffer, int, int)}, but returns {@link #RING_FULL} instead of waiting.
      *
      * @param source the bytes.

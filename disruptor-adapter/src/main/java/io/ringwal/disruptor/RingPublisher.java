@@ -114,22 +114,66 @@ final class RingPublisher
             return JournalPipeline.RING_FULL;
         }
         final RecordSlot slot = ringBuffer.get(ringSequence);
-        int length = 0;
+        int length;
         Throwable error = null;
         try
         {
             length = translator.translateTo(slot.payload, arg);
-            if (length < 0 || length > maxRecordSize)
-            {
-                error = new IllegalArgumentException("translator " + translator + " returned length " + length +
-                    ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
-                    "without a record");
-                length = 0;
-            }
         }
         catch (final Throwable ex)
         {
             error = ex;
+            length = 0;
+        }
+        return commitTranslated(slot, ringSequence, translator, length, error);
+    }
+
+    /**
+     * Like {@link #publish(RecordTranslator, Object, boolean)}, for a translator that is told the record's journal
+     * sequence before the slot is published.
+     */
+    <A> long publish(final SequencedRecordTranslator<A> translator, final A arg, final boolean wait)
+    {
+        Objects.requireNonNull(translator, "translator");
+        state.checkAccepting();
+        final long ringSequence = claim(wait);
+        if (ringSequence < 0)
+        {
+            return JournalPipeline.RING_FULL;
+        }
+        final RecordSlot slot = ringBuffer.get(ringSequence);
+        int length;
+        Throwable error = null;
+        try
+        {
+            length = translator.translateTo(slot.payload, ringSequence + sequenceOffset, arg);
+        }
+        catch (final Throwable ex)
+        {
+            error = ex;
+            length = 0;
+        }
+        return commitTranslated(slot, ringSequence, translator, length, error);
+    }
+
+    /**
+     * Publishes a translated slot: marked skipped if the translator threw or returned a length outside
+     * {@code [0, maxRecordSize]}, and then the error propagates.
+     */
+    private long commitTranslated(
+        final RecordSlot slot, final long ringSequence, final Object translator, final int translated,
+        final Throwable thrown)
+    {
+        int length = translated;
+        Throwable error = thrown;
+        if (error == null && (length < 0 || length > maxRecordSize))
+        {
+            error = new IllegalArgumentException("translator " + translator + " returned length " + length +
+                ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
+                "without a record");
+        }
+        if (error != null)
+        {
             length = 0;
         }
         slot.length = length;

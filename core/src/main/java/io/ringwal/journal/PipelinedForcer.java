@@ -17,7 +17,7 @@ final class PipelinedForcer implements AutoCloseable
 {
     private static final long PARK_NANOS = 1_000_000L;
 
-    private final JournalWriter writer;
+    private final SegmentForcer writer;
     private final Thread thread;
     private volatile int requestedPosition;
     private volatile long requestedSequence = Long.MIN_VALUE;
@@ -26,7 +26,7 @@ final class PipelinedForcer implements AutoCloseable
     private volatile boolean running = true;
     private volatile boolean stopped;
 
-    PipelinedForcer(final JournalWriter writer, final String threadName)
+    PipelinedForcer(final SegmentForcer writer, final String threadName)
     {
         this.writer = writer;
         this.thread = new Thread(this::run, threadName);

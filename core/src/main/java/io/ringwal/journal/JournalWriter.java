@@ -41,7 +41,6 @@ public final class JournalWriter implements AutoCloseable
 {
     private final Path directory;
     private final JournalConfig config;
-    private final ForcePolicy forcePolicy;
     private final JournalLock lock;
     private final SegmentAllocator allocator;
     /** Forces the active segment, on this thread or the force thread, and publishes the durable watermark. */
@@ -86,7 +85,6 @@ public final class JournalWriter implements AutoCloseable
         this.retentionBase = retentionBase;
         this.directory = directory;
         this.config = config;
-        this.forcePolicy = config.forcePolicy();
         this.lock = lock;
         this.allocator = allocator;
         this.recoveryReport = recovered.report;
@@ -130,20 +128,7 @@ public final class JournalWriter implements AutoCloseable
             // -1 until the writer has an active segment: a new journal has nothing to retire before that
             final AtomicLong retentionBase =
                 new AtomicLong(recovered.lastSegment != null ? recovered.lastSegmentBase : -1);
-            final RetentionPolicy retention = config.retention();
-            final int maxFree = config.preparedSegments() + 1;
-            final Runnable housekeeping = retention.keepsAll() ? null : () ->
-            {
-                final long activeBase = retentionBase.get();
-                if (activeBase >= 0)
-                {
-                    JournalRetention.apply(dir, retention, activeBase, config.recycleSegments(), maxFree,
-                        config.epochMillisClock().getAsLong());
-                }
-            };
-            allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
-                config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
-                config.allocationListener(), "ringwal-allocator-" + dir.getFileName());
+            allocator = SegmentRotation.allocator(dir, config, adaptive, retentionBase);
             writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive, retentionBase);
             writer.openActive(recovered);
             return writer;
@@ -304,30 +289,8 @@ public final class JournalWriter implements AutoCloseable
     public long appendFrame(final DirectBuffer source, final int offset)
     {
         Objects.requireNonNull(source, "source");
-        if (offset < 0 || (long)offset + FrameDescriptor.HEADER_LENGTH > source.capacity())
-        {
-            throw new IllegalArgumentException("frame header at offset=" + offset +
-                " is outside the source of capacity " + source.capacity());
-        }
-        final int frameLength = FrameDescriptor.frameLength(source, offset);
+        final int frameLength = AppendChecks.checkFrame(source, offset, nextSequence, config.maxRecordSize());
         final int length = frameLength - FrameDescriptor.HEADER_LENGTH;
-        if (length < 0)
-        {
-            throw new IllegalArgumentException("frame at offset=" + offset + " has length " + frameLength +
-                ", shorter than the header (" + FrameDescriptor.HEADER_LENGTH + ")");
-        }
-        checkRange(source.capacity() - FrameDescriptor.HEADER_LENGTH, offset, length);
-        if (FrameDescriptor.frameType(source, offset) != FrameDescriptor.TYPE_DATA)
-        {
-            throw new IllegalArgumentException("frame at offset=" + offset + " has type " +
-                FrameDescriptor.frameType(source, offset) + ", expected " + FrameDescriptor.TYPE_DATA);
-        }
-        final long sequence = FrameDescriptor.sequence(source, offset);
-        if (sequence != nextSequence)
-        {
-            throw new IllegalArgumentException("frame at offset=" + offset + " has sequence " + sequence +
-                ", expected the next sequence " + nextSequence);
-        }
         final int frameOffset = reserve(length);
         buffer.putBytes(frameOffset + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
             frameLength - FrameDescriptor.CRC_OFFSET);
@@ -399,20 +362,7 @@ public final class JournalWriter implements AutoCloseable
 
     private void checkRange(final int capacity, final int offset, final int length)
     {
-        if (length < 0)
-        {
-            throw new IllegalArgumentException("length=" + length + " must not be negative");
-        }
-        if (length > config.maxRecordSize())
-        {
-            throw new IllegalArgumentException("record length " + length + " exceeds maxRecordSize=" +
-                config.maxRecordSize());
-        }
-        if (offset < 0 || (long)offset + length > capacity)
-        {
-            throw new IllegalArgumentException("offset=" + offset + " length=" + length +
-                " is outside the source of capacity " + capacity);
-        }
+        AppendChecks.checkRange(capacity, offset, length, config.maxRecordSize());
     }
 
     private int reserve(final int length)
@@ -546,21 +496,7 @@ public final class JournalWriter implements AutoCloseable
         {
             return false;
         }
-        final boolean due;
-        switch (forcePolicy.kind())
-        {
-            case EVERY_BATCH:
-                due = true;
-                break;
-            case BOUNDED:
-                due = position - submittedPosition >= forcePolicy.maxBytes() ||
-                    System.nanoTime() - firstUnforcedNanos >= forcePolicy.maxDelayNanos();
-                break;
-            default:
-                due = false;
-                break;
-        }
-        if (!due)
+        if (!forces.due(position - submittedPosition, firstUnforcedNanos))
         {
             return false;
         }

@@ -23,6 +23,7 @@ final class SegmentForcer
     /** With pipelined forcing, the backlog below which the writer never waits for the force in flight. */
     private static final int MIN_PIPELINED_BACKLOG_BYTES = 64 * 1024;
 
+    private final ForcePolicy forcePolicy;
     private final ForceObserver forceObserver;
     /** Chooses each segment's preallocation under ADAPTIVE from the forces reported here; null otherwise. */
     private final AdaptivePreallocation adaptive;
@@ -50,7 +51,7 @@ final class SegmentForcer
         final WriterFailure failure,
         final PaddedSequence durableSequence)
     {
-        final ForcePolicy forcePolicy = config.forcePolicy();
+        this.forcePolicy = config.forcePolicy();
         this.forceObserver = config.forceObserver();
         this.adaptive = adaptive;
         this.counters = counters;
@@ -110,6 +111,28 @@ final class SegmentForcer
         if (flusher != null)
         {
             flusher.written(position);
+        }
+    }
+
+    /**
+     * Whether the policy asks for a force now: anything unforced under every-batch, a passed bound under a bounded
+     * policy, never under never.
+     *
+     * @param unforcedBytes      bytes written since the last force (or hand-over to the force thread).
+     * @param firstUnforcedNanos when the first of them was written.
+     * @return true if a force is due.
+     */
+    boolean due(final int unforcedBytes, final long firstUnforcedNanos)
+    {
+        switch (forcePolicy.kind())
+        {
+            case EVERY_BATCH:
+                return true;
+            case BOUNDED:
+                return unforcedBytes >= forcePolicy.maxBytes() ||
+                    System.nanoTime() - firstUnforcedNanos >= forcePolicy.maxDelayNanos();
+            default:
+                return false;
         }
     }
 

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
+import io.ringwal.segment.AdaptivePreallocation;
 import io.ringwal.segment.Directories;
 import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.SegmentAllocator;
 
 /**
  * The file side of a {@link JournalWriter}'s rotation: turns a segment the allocator prepared into the journal's
@@ -21,6 +24,34 @@ final class SegmentRotation
 
     private SegmentRotation()
     {
+    }
+
+    /**
+     * Starts the allocator thread that prepares the segments rotations take, and applies the retention policy on
+     * it (never to the segment whose base {@code retentionBase} holds, nor to any after it; nothing while it is -1).
+     *
+     * @return the allocator.
+     */
+    static SegmentAllocator allocator(
+        final Path dir,
+        final JournalConfig config,
+        final AdaptivePreallocation adaptive,
+        final AtomicLong retentionBase)
+    {
+        final RetentionPolicy retention = config.retention();
+        final int maxFree = config.preparedSegments() + 1;
+        final Runnable housekeeping = retention.keepsAll() ? null : () ->
+        {
+            final long activeBase = retentionBase.get();
+            if (activeBase >= 0)
+            {
+                JournalRetention.apply(dir, retention, activeBase, config.recycleSegments(), maxFree,
+                    config.epochMillisClock().getAsLong());
+            }
+        };
+        return new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
+            config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
+            config.allocationListener(), "ringwal-allocator-" + dir.getFileName());
     }
 
     /**

@@ -3,9 +3,7 @@ package io.ringwal.journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -16,12 +14,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
-import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.AdaptivePreallocation;
-import io.ringwal.segment.Directories;
 import io.ringwal.segment.MappedSegment;
-import io.ringwal.segment.PageSize;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.SegmentAllocationException;
 import io.ringwal.segment.SegmentAllocator;
@@ -44,26 +39,13 @@ import io.ringwal.segment.SegmentAllocator;
  */
 public final class JournalWriter implements AutoCloseable
 {
-    private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
-    private static final int PAGE_SIZE = PageSize.PAGE_SIZE;
-    private static final int FLUSH_THRESHOLD_BYTES = 1024 * 1024;
-    private static final long FLUSH_INTERVAL_NANOS = 1_000_000L;
-    /** With pipelined forcing, the backlog below which the writer never waits for the force in flight. */
-    private static final int MIN_PIPELINED_BACKLOG_BYTES = 64 * 1024;
-
     private final Path directory;
     private final JournalConfig config;
-    private final ForcePolicy forcePolicy;
-    private final ForceObserver forceObserver;
     private final JournalLock lock;
     private final SegmentAllocator allocator;
-    /** Chooses each segment's preallocation under ADAPTIVE from the forces reported here; null otherwise. */
-    private final AdaptivePreallocation adaptive;
-    private final SegmentFlusher flusher;
-    /** Forces on its own thread while this one appends (pipelined forcing); null when forces are synchronous. */
-    private final PipelinedForcer forcer;
-    private volatile LongConsumer durabilityListener;
-    private volatile Consumer<Throwable> failureListener;
+    /** Forces the active segment, on this thread or the force thread, and publishes the durable watermark. */
+    private final SegmentForcer forces;
+    private final WriterFailure failures;
     private final FrameChecksum checksum = new FrameChecksum();
     private final WriteClaim claim = new WriteClaim(this);
     private final JournalCounters counters = new JournalCounters();
@@ -79,18 +61,12 @@ public final class JournalWriter implements AutoCloseable
     private int segmentSize;
     private long activeBase;
     private int position;
-    private int forcedPosition;
-    /** The end of what was forced or handed to the forcer; equals {@link #forcedPosition} without pipelining. */
+    /** The end of what was forced or handed to the forcer; the forced position without pipelining. */
     private int submittedPosition;
-    /** With pipelined forcing: the end of the force in flight (or last made), set by the force thread. */
-    private volatile int forcingEnd;
-    /** With pipelined forcing: how many new bytes the force in flight (or last made) covers. */
-    private volatile int forcingBytes;
     private long nextSequence;
     private long firstUnforcedNanos = -1;
     private boolean activeClosed;
     private boolean closed;
-    private volatile Throwable failure;
 
     /** Written by the writer thread per record, read by any: on a cache line of its own. */
     private final PaddedSequence writtenSequence;
@@ -109,22 +85,17 @@ public final class JournalWriter implements AutoCloseable
         this.retentionBase = retentionBase;
         this.directory = directory;
         this.config = config;
-        this.forcePolicy = config.forcePolicy();
-        this.forceObserver = config.forceObserver();
         this.lock = lock;
         this.allocator = allocator;
-        this.adaptive = adaptive;
-        this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH || !config.backgroundWriteBack() ? null : new SegmentFlusher(
-            "ringwal-flusher-" + directory.getFileName(), Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
-            FLUSH_INTERVAL_NANOS);
-        this.forcer = config.pipelinedForce() && forcePolicy.kind() != ForcePolicy.Kind.NEVER ?
-            new PipelinedForcer(this, "ringwal-forcer-" + directory.getFileName()) : null;
         this.recoveryReport = recovered.report;
         this.journalId = recovered.journalId;
         this.nextSequence = recovered.nextSequence;
         this.activeBase = recovered.lastSegmentBase;
         this.writtenSequence = new PaddedSequence(recovered.nextSequence - 1);
         this.durableSequence = new PaddedSequence(recovered.nextSequence - 1);
+        this.failures = new WriterFailure(directory, durableSequence);
+        this.forces = new SegmentForcer(config, String.valueOf(directory.getFileName()), adaptive, counters, failures,
+            durableSequence);
     }
 
     /**
@@ -157,20 +128,7 @@ public final class JournalWriter implements AutoCloseable
             // -1 until the writer has an active segment: a new journal has nothing to retire before that
             final AtomicLong retentionBase =
                 new AtomicLong(recovered.lastSegment != null ? recovered.lastSegmentBase : -1);
-            final RetentionPolicy retention = config.retention();
-            final int maxFree = config.preparedSegments() + 1;
-            final Runnable housekeeping = retention.keepsAll() ? null : () ->
-            {
-                final long activeBase = retentionBase.get();
-                if (activeBase >= 0)
-                {
-                    JournalRetention.apply(dir, retention, activeBase, config.recycleSegments(), maxFree,
-                        config.epochMillisClock().getAsLong());
-                }
-            };
-            allocator = new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
-                config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
-                config.allocationListener(), "ringwal-allocator-" + dir.getFileName());
+            allocator = SegmentRotation.allocator(dir, config, adaptive, retentionBase);
             writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive, retentionBase);
             writer.openActive(recovered);
             return writer;
@@ -196,13 +154,9 @@ public final class JournalWriter implements AutoCloseable
     private static void closeQuietly(final JournalWriter writer, final SegmentAllocator allocator,
         final JournalLock lock)
     {
-        if (writer != null && writer.forcer != null)
+        if (writer != null)
         {
-            writer.forcer.close();
-        }
-        if (writer != null && writer.flusher != null)
-        {
-            writer.flusher.close();
+            writer.forces.close();
         }
         if (writer != null && writer.active != null)
         {
@@ -245,10 +199,7 @@ public final class JournalWriter implements AutoCloseable
 
     private void install(final MappedSegment segment, final long base, final int endOffset)
     {
-        if (flusher != null)
-        {
-            flusher.activate(segment, endOffset);
-        }
+        forces.activate(segment, endOffset);
         this.active = segment;
         this.buffer = segment.buffer();
         this.checksumView = segment.checksumView();
@@ -257,7 +208,6 @@ public final class JournalWriter implements AutoCloseable
         retentionBase.set(base);
         seekIndex.start(segment.path(), segment.buffer(), endOffset);
         this.position = endOffset;
-        this.forcedPosition = endOffset;
         this.submittedPosition = endOffset;
         this.activeClosed = false;
     }
@@ -339,30 +289,8 @@ public final class JournalWriter implements AutoCloseable
     public long appendFrame(final DirectBuffer source, final int offset)
     {
         Objects.requireNonNull(source, "source");
-        if (offset < 0 || (long)offset + FrameDescriptor.HEADER_LENGTH > source.capacity())
-        {
-            throw new IllegalArgumentException("frame header at offset=" + offset +
-                " is outside the source of capacity " + source.capacity());
-        }
-        final int frameLength = FrameDescriptor.frameLength(source, offset);
+        final int frameLength = AppendChecks.checkFrame(source, offset, nextSequence, config.maxRecordSize());
         final int length = frameLength - FrameDescriptor.HEADER_LENGTH;
-        if (length < 0)
-        {
-            throw new IllegalArgumentException("frame at offset=" + offset + " has length " + frameLength +
-                ", shorter than the header (" + FrameDescriptor.HEADER_LENGTH + ")");
-        }
-        checkRange(source.capacity() - FrameDescriptor.HEADER_LENGTH, offset, length);
-        if (FrameDescriptor.frameType(source, offset) != FrameDescriptor.TYPE_DATA)
-        {
-            throw new IllegalArgumentException("frame at offset=" + offset + " has type " +
-                FrameDescriptor.frameType(source, offset) + ", expected " + FrameDescriptor.TYPE_DATA);
-        }
-        final long sequence = FrameDescriptor.sequence(source, offset);
-        if (sequence != nextSequence)
-        {
-            throw new IllegalArgumentException("frame at offset=" + offset + " has sequence " + sequence +
-                ", expected the next sequence " + nextSequence);
-        }
         final int frameOffset = reserve(length);
         buffer.putBytes(frameOffset + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
             frameLength - FrameDescriptor.CRC_OFFSET);
@@ -425,7 +353,7 @@ public final class JournalWriter implements AutoCloseable
     void abortClaim(final WriteClaim claim)
     {
         claim.close();
-        if (!closed && failure == null)
+        if (!closed && failures.get() == null)
         {
             buffer.setMemory(position, FrameDescriptor.alignedLength(FrameDescriptor.frameLength(claim.length())),
                 (byte)0);
@@ -434,20 +362,7 @@ public final class JournalWriter implements AutoCloseable
 
     private void checkRange(final int capacity, final int offset, final int length)
     {
-        if (length < 0)
-        {
-            throw new IllegalArgumentException("length=" + length + " must not be negative");
-        }
-        if (length > config.maxRecordSize())
-        {
-            throw new IllegalArgumentException("record length " + length + " exceeds maxRecordSize=" +
-                config.maxRecordSize());
-        }
-        if (offset < 0 || (long)offset + length > capacity)
-        {
-            throw new IllegalArgumentException("offset=" + offset + " length=" + length +
-                " is outside the source of capacity " + capacity);
-        }
+        AppendChecks.checkRange(capacity, offset, length, config.maxRecordSize());
     }
 
     private int reserve(final int length)
@@ -562,10 +477,7 @@ public final class JournalWriter implements AutoCloseable
     {
         checkUsable();
         counters.batches++;
-        if (flusher != null)
-        {
-            flusher.written(position);
-        }
+        forces.written(position);
         forceIfDue();
     }
 
@@ -584,36 +496,13 @@ public final class JournalWriter implements AutoCloseable
         {
             return false;
         }
-        final boolean due;
-        switch (forcePolicy.kind())
-        {
-            case EVERY_BATCH:
-                due = true;
-                break;
-            case BOUNDED:
-                due = position - submittedPosition >= forcePolicy.maxBytes() ||
-                    System.nanoTime() - firstUnforcedNanos >= forcePolicy.maxDelayNanos();
-                break;
-            default:
-                due = false;
-                break;
-        }
-        if (!due)
+        if (!forces.due(position - submittedPosition, firstUnforcedNanos))
         {
             return false;
         }
-        if (forcer != null)
+        if (forces.pipelined())
         {
-            if (forcer.busy() &&
-                position - forcingEnd >= Math.max(MIN_PIPELINED_BACKLOG_BYTES, forcingBytes))
-            {
-                // at most one force ahead: once as much was written as the force in flight covers, wait for it, so
-                // that the unforced backlog, and with it publish-to-durable latency, stays bounded
-                forcer.drain();
-                counters.pipelinedForceWaits++;
-                checkUsable();
-            }
-            forcer.request(position, nextSequence - 1);
+            forces.submit(position, nextSequence - 1);
             submittedPosition = position;
             firstUnforcedNanos = -1;
         }
@@ -625,40 +514,13 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
-     * Called on the forcer thread: forces the active segment up to {@code end} and publishes {@code upto} as
-     * durable. The writer thread does not touch the forced position or rotate while a request is in flight.
-     *
-     * @return false if the force failed (the writer is failed now).
-     */
-    boolean forceFromForcer(final int end, final long upto)
-    {
-        if (failure != null)
-        {
-            return false;
-        }
-        try
-        {
-            final int from = forcedPosition & -PAGE_SIZE;
-            forcingBytes = end - forcedPosition;
-            forcingEnd = end;
-            forceAndPublish(from, end - from, end, upto);
-            return true;
-        }
-        catch (final JournalFailedException ex)
-        {
-            return false;
-        }
-    }
-
-    /**
      * Waits for the forcer to finish what it was given, so that this thread may force or rotate itself.
      */
     private void drainForcer()
     {
-        if (forcer != null)
+        if (forces.drain())
         {
-            forcer.drain();
-            submittedPosition = forcedPosition;
+            submittedPosition = forces.forcedPosition();
             checkUsable();
         }
     }
@@ -672,7 +534,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public void durabilityListener(final LongConsumer listener)
     {
-        this.durabilityListener = listener;
+        forces.durabilityListener(listener);
     }
 
     /**
@@ -685,7 +547,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public void failureListener(final Consumer<Throwable> listener)
     {
-        this.failureListener = listener;
+        failures.listener(listener);
     }
 
     /**
@@ -698,7 +560,7 @@ public final class JournalWriter implements AutoCloseable
     {
         checkUsable();
         drainForcer();
-        if (position != forcedPosition)
+        if (position != forces.forcedPosition())
         {
             forceActive();
         }
@@ -712,73 +574,9 @@ public final class JournalWriter implements AutoCloseable
     /** Forces the active segment from the page of the last forced byte up to {@code end} (at least the position). */
     private void forceActiveThrough(final int end)
     {
-        final int from = forcedPosition & -PAGE_SIZE;
-        forceAndPublish(from, end - from, position, nextSequence - 1);
+        forces.forceThrough(end, position, nextSequence - 1);
         submittedPosition = position;
         firstUnforcedNanos = -1;
-    }
-
-    private void forceAndPublish(final int from, final int length, final int forcedTo, final long upto)
-    {
-        if (flusher == null)
-        {
-            forceRange(from, length, upto);
-        }
-        else
-        {
-            flusher.lock();
-            try
-            {
-                forceRange(from, length, upto);
-                if (flusher.failure() != null)
-                {
-                    throw fail("background write-back of " + active.path() + " failed", flusher.failure());
-                }
-            }
-            finally
-            {
-                flusher.unlock();
-            }
-        }
-        forcedPosition = forcedTo;
-        publishDurable(upto);
-    }
-
-    private void publishDurable(final long upto)
-    {
-        if (upto <= durableSequence.getAcquire())
-        {
-            return; // a force that covered only a marker or a header: nothing new is durable
-        }
-        durableSequence.setRelease(upto);
-        final LongConsumer listener = durabilityListener;
-        if (listener != null)
-        {
-            listener.accept(upto);
-        }
-    }
-
-    private void forceRange(final int from, final int length, final long upto)
-    {
-        final long start = System.nanoTime();
-        try
-        {
-            forceObserver.beforeForce(active.path(), from, length, upto);
-            active.force(from, length);
-        }
-        catch (final UncheckedIOException | IllegalStateException ex)
-        {
-            throw fail("force of " + active.path() + " [" + from + ", " + (from + length) + ") failed", ex);
-        }
-        final long duration = System.nanoTime() - start;
-        counters.forces++;
-        counters.forceNanos += duration;
-        counters.forcedBytes += length;
-        if (adaptive != null)
-        {
-            adaptive.recordForce(length);
-        }
-        forceObserver.afterForce(active.path(), from, length, upto, duration);
     }
 
     private void rotate()
@@ -793,15 +591,15 @@ public final class JournalWriter implements AutoCloseable
         catch (final SegmentAllocationException ex)
         {
             // what was written is forced all the same, as a rotation would have (a failing force fails first)
-            if (position != forcedPosition)
+            if (position != forces.forcedPosition())
             {
                 forceActive();
             }
-            throw fail(ex.getMessage(), ex.getCause());
+            throw failures.fail(ex.getMessage(), ex.getCause());
         }
         catch (final IOException ex)
         {
-            throw fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
+            throw failures.fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
         }
         try
         {
@@ -809,7 +607,7 @@ public final class JournalWriter implements AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
-            discardUnused(next);
+            SegmentRotation.discardUnused(next);
             throw ex;
         }
         try
@@ -818,7 +616,7 @@ public final class JournalWriter implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
-            throw fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
+            throw failures.fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
         }
     }
 
@@ -835,13 +633,13 @@ public final class JournalWriter implements AutoCloseable
             }
             activeClosed = true;
         }
-        if (position != forcedPosition)
+        if (position != forces.forcedPosition())
         {
             forceActive();
         }
         else if (durableSequence.getAcquire() < nextSequence - 1)
         {
-            publishDurable(nextSequence - 1);
+            forces.publishDurable(nextSequence - 1);
         }
         seekIndex.write(active.path(), buffer);
     }
@@ -866,35 +664,10 @@ public final class JournalWriter implements AutoCloseable
             // the new segment follows the active one or, at open, the closed last segment recovery found
             // (activeBase is -1, NO_PREVIOUS_SEGMENT, for a new journal)
             final long newPrevious = activeBase;
-            SegmentHeaderDescriptor.write(next.buffer(), next.size(), baseSequence, newPrevious, journalId,
-                config.epochMillisClock().getAsLong(), next.isRecycled() ? SegmentHeaderDescriptor.FLAG_RECYCLED : 0);
-            // a recycled file holds a stale frame here; the first frame must read "nothing yet" once it is named
-            // (the header force below covers it: same page)
-            next.buffer().putInt(SegmentHeaderDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 0);
-            // the header and directory forces are reported too (upto: what earlier segments made durable)
-            final long upto = baseSequence - 1;
-            long forceStart = System.nanoTime();
-            forceObserver.beforeForce(next.path(), 0, SegmentHeaderDescriptor.HEADER_LENGTH, upto);
-            next.force(0, SegmentHeaderDescriptor.HEADER_LENGTH);
-            forceObserver.afterForce(next.path(), 0, SegmentHeaderDescriptor.HEADER_LENGTH, upto,
-                System.nanoTime() - forceStart);
-            final Path target = directory.resolve(SegmentFileNames.segmentFileName(baseSequence));
-            if (Files.exists(target))
-            {
-                throw new IOException("refusing to rotate onto existing file " + target);
-            }
-            Files.move(next.path(), target, StandardCopyOption.ATOMIC_MOVE);
-            next.renamedTo(target);
-            forceStart = System.nanoTime();
-            forceObserver.beforeForce(directory, 0, 0, upto);
-            Directories.force(directory);
-            forceObserver.afterForce(directory, 0, 0, upto, System.nanoTime() - forceStart);
+            SegmentRotation.name(directory, next, baseSequence, newPrevious, journalId, config);
             if (active != null)
             {
-                if (flusher != null)
-                {
-                    flusher.retire();
-                }
+                forces.retire();
                 active.close();
             }
             install(next, baseSequence, SegmentHeaderDescriptor.HEADER_LENGTH);
@@ -910,44 +683,9 @@ public final class JournalWriter implements AutoCloseable
         {
             if (!installed)
             {
-                discardUnused(next);
+                SegmentRotation.discardUnused(next);
             }
         }
-    }
-
-    /** Unmaps a taken segment that was not installed and deletes it if it still has its temporary name. */
-    private static void discardUnused(final MappedSegment next)
-    {
-        final Path path = next.path();
-        next.close();
-        if (SegmentFileNames.isTempFileName(path.getFileName().toString()))
-        {
-            try
-            {
-                Files.deleteIfExists(path);
-            }
-            catch (final IOException ex)
-            {
-                LOG.log(System.Logger.Level.WARNING, "could not delete unused segment " + path, ex);
-            }
-        }
-    }
-
-    private JournalFailedException fail(final String what, final Throwable cause)
-    {
-        final JournalFailedException failed = new JournalFailedException("journal " + directory + " failed: " +
-            what + "; nothing after sequence " + durableSequence.getAcquire() + " is acknowledged durable", cause);
-        if (failure == null)
-        {
-            failure = failed;
-            LOG.log(System.Logger.Level.ERROR, failed.getMessage(), cause);
-            final Consumer<Throwable> listener = failureListener;
-            if (listener != null)
-            {
-                listener.accept(failed);
-            }
-        }
-        return failed;
     }
 
     private void checkUsable()
@@ -956,12 +694,7 @@ public final class JournalWriter implements AutoCloseable
         {
             throw new JournalClosedException("journal writer for " + directory + " is closed");
         }
-        final Throwable failed = failure;
-        if (failed != null)
-        {
-            throw new JournalFailedException("journal " + directory + " is failed: " + failed.getMessage(),
-                failed.getCause() != null ? failed.getCause() : failed);
-        }
+        failures.check();
     }
 
     /**
@@ -1003,12 +736,12 @@ public final class JournalWriter implements AutoCloseable
      */
     public Throwable failure()
     {
-        return failure;
+        return failures.get();
     }
 
     SegmentFlusher flusher()
     {
-        return flusher;
+        return forces.flusher();
     }
 
     /**
@@ -1146,7 +879,7 @@ public final class JournalWriter implements AutoCloseable
             {
                 abortClaim(claim);
             }
-            if (failure == null && active != null)
+            if (failures.get() == null && active != null)
             {
                 try
                 {
@@ -1156,7 +889,7 @@ public final class JournalWriter implements AutoCloseable
                         writeMarker(FrameDescriptor.TYPE_CLOSE);
                         forceThroughNextLength();
                     }
-                    else if (position != forcedPosition)
+                    else if (position != forces.forcedPosition())
                     {
                         // a full last segment has no tail to tell a clean end from a torn one: no marker needed
                         forceActive();
@@ -1184,7 +917,7 @@ public final class JournalWriter implements AutoCloseable
     public String toString()
     {
         return "JournalWriter{directory=" + directory + ", next=" + nextSequence + ", durable=" + durableSequence() +
-            ", active=" + (active != null ? active.path().getFileName() : null) + ", failed=" + (failure != null) +
+            ", active=" + (active != null ? active.path().getFileName() : null) + ", failed=" + (failures.get() != null) +
             ", closed=" + closed + '}';
     }
 }

@@ -17,7 +17,7 @@ final class PipelinedForcer implements AutoCloseable
 {
     private static final long PARK_NANOS = 1_000_000L;
 
-    private final JournalWriter writer;
+    private final SegmentForcer forces;
     private final Thread thread;
     private volatile int requestedPosition;
     private volatile long requestedSequence = Long.MIN_VALUE;
@@ -26,9 +26,9 @@ final class PipelinedForcer implements AutoCloseable
     private volatile boolean running = true;
     private volatile boolean stopped;
 
-    PipelinedForcer(final JournalWriter writer, final String threadName)
+    PipelinedForcer(final SegmentForcer forces, final String threadName)
     {
-        this.writer = writer;
+        this.forces = forces;
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -93,7 +93,7 @@ final class PipelinedForcer implements AutoCloseable
                 if (sequence > completedSequence)
                 {
                     final int position = requestedPosition;
-                    if (!writer.forceFromForcer(position, sequence))
+                    if (!forces.forceFromForcer(position, sequence))
                     {
                         return;
                     }

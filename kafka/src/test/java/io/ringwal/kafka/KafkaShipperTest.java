@@ -139,18 +139,24 @@ class KafkaShipperTest
         first.awaitShipped(2_000);
         final Running second = Running.start(config(topic).build());
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (first.thread.isAlive())
+        // normally the first stops at its next send; but if the broker answers its commit with an unexpected
+        // error at the moment of the takeover (seen: "Unhandled error in EndTxnResponse"), the first reconnects,
+        // which fences the second in turn, and then the second stops: either way exactly one stays
+        while (first.thread.isAlive() && second.thread.isAlive())
         {
-            assertThat(System.nanoTime()).as("the first shipper stops").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("one of the two shippers stops").isLessThan(deadline);
             Thread.sleep(20);
         }
-        assertThat(first.failure.get())
+        final Running stopped = first.thread.isAlive() ? second : first;
+        final Running survivor = stopped == first ? second : first;
+        assertThat(stopped.failure.get())
             .isInstanceOf(ShipperException.class)
             .hasMessageContaining("another shipper with the same transactional id took over");
-        first.shipper.close();
+        stopped.shipper.close();
         final long total = load.finish();
-        second.awaitShipped(total);
-        second.stop();
+        survivor.awaitShipped(total);
+        assertThat(survivor.thread.isAlive()).as("the shipper that took over last keeps shipping").isTrue();
+        survivor.stop();
         try (TopicVerifier verifier = new TopicVerifier(broker.bootstrapServers(), topic, dir, 0))
         {
             verifier.verifyUpTo(total, Duration.ofSeconds(60));

@@ -414,9 +414,9 @@ public final class JournalConfig
         }
 
         /**
-         * How the allocator faults the pages of new segments in. {@link PretouchMode#WRITE} by default: filling a
-         * 256 MiB segment with 1 KiB records took 23 ms after a write pretouch and 93 ms after a read pretouch
-         * (the writer then takes a write-protect fault per page), see docs/BENCHMARKS.md.
+         * How the allocator faults the pages of new segments in. {@link PretouchMode#WRITE} by default: after a read
+         * pretouch the writer takes a write-protect fault per page, which made filling a 256 MiB segment with 1 KiB
+         * records about four times slower (docs/BENCHMARKS.md, "Append path and the plain-copy ceiling").
          *
          * @param pretouchMode the mode.
          * @return this builder.

@@ -2,9 +2,9 @@ package io.ringwal.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -110,16 +110,10 @@ public final class ReserveCommand implements Callable<Integer>, RingwalSubcomman
         {
             return 0;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir))
+        try
         {
-            for (final Path entry : entries)
-            {
-                if (SegmentFileNames.isSegmentFileName(entry.getFileName().toString()))
-                {
-                    return Files.size(entry);
-                }
-            }
-            return 0;
+            final List<Path> segments = SegmentFileNames.listSegments(dir);
+            return segments.isEmpty() ? 0 : Files.size(segments.get(0));
         }
         catch (final IOException ex)
         {

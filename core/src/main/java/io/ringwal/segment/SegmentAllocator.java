@@ -366,27 +366,37 @@ public final class SegmentAllocator implements AutoCloseable
         modeUsed = used;
         try
         {
-            final MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE);
-            try
-            {
-                if (used == PreallocationMode.DIRECT && singlePageFolios())
-                {
-                    // direct zero-fill left nothing cached: faults would bring large folios in
-                    segment.primeUncachedPages();
-                }
-                segment.pretouch(pretouch);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                segment.close();
-                throw ex;
-            }
+            // direct zero-fill left nothing cached: faults would bring large folios in
+            final MappedSegment segment = mapPrepared(file, used == PreallocationMode.DIRECT && singlePageFolios());
             preparedByMode.incrementAndGet(used.ordinal());
             return segment;
         }
         catch (final IOException | RuntimeException ex)
         {
             Files.deleteIfExists(file);
+            throw ex;
+        }
+    }
+
+    /**
+     * Maps a prepared file, primes its uncached pages as single-page folios if asked, then pretouches it; the mapping
+     * is closed if either fails.
+     */
+    private MappedSegment mapPrepared(final Path file, final boolean prime) throws IOException
+    {
+        final MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE);
+        try
+        {
+            if (prime)
+            {
+                segment.primeUncachedPages();
+            }
+            segment.pretouch(pretouch);
+            return segment;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            segment.close();
             throw ex;
         }
     }
@@ -435,22 +445,9 @@ public final class SegmentAllocator implements AutoCloseable
             Files.move(oldest, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             try
             {
-                final MappedSegment segment = MappedSegment.map(target, PretouchMode.NONE);
-                try
-                {
-                    if (singlePageFolios())
-                    {
-                        // evicted pages of the file's earlier use would come back as large folios, and each small
-                        // force would write back whole folios
-                        segment.primeUncachedPages();
-                    }
-                    segment.pretouch(pretouch);
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    segment.close();
-                    throw ex;
-                }
+                // evicted pages of the file's earlier use would come back as large folios, and each small force
+                // would write back whole folios
+                final MappedSegment segment = mapPrepared(target, singlePageFolios());
                 segment.markRecycled();
                 recycled.incrementAndGet();
                 return segment;

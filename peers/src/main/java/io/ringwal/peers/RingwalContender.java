@@ -110,12 +110,13 @@ public final class RingwalContender implements Contender
         {
             lastSequence.set(p, -1);
         }
+        final JournalConfig config = journalConfig();
         if (reserveSegments > 0)
         {
-            JournalSpace.reserve(dir, JournalConfig.DEFAULT_SEGMENT_SIZE, reserveSegments);
+            JournalSpace.reserve(dir, config.segmentSize(), reserveSegments);
         }
         pipeline = JournalPipeline.builder(dir)
-            .journalConfig(journalConfig())
+            .journalConfig(config)
             .maxRecordSize(workload.recordSize())
             .build()
             .start();

@@ -77,14 +77,16 @@ public final class ForceCost
             {
                 for (final int size : sizes)
                 {
-                    final Row row = measureMapped(directory, mode, pretouch, size, forces, segmentSize, stats);
+                    final Row row = measureMapped(directory, mode, pretouch, false, size, forces, segmentSize,
+                        stats);
                     row.print(out);
                 }
             }
         }
         for (final int size : sizes)
         {
-            measurePrimed(directory, size, forces, segmentSize, stats).print(out);
+            measureMapped(directory, PreallocationMode.DIRECT, PretouchMode.WRITE, true, size, forces, segmentSize,
+                stats).print(out);
         }
         for (final int size : sizes)
         {
@@ -141,26 +143,6 @@ public final class ForceCost
     }
 
     /**
-     * DIRECT preallocation, then the page cache primed with single-page folios
-     * ({@link MappedSegment#primeUncachedPages()}, what the allocator does under small forces), then WRITE pretouch.
-     */
-    private static Row measurePrimed(
-        final Path directory, final int size, final int forces, final int minimumSize, final BlockDeviceStats stats)
-        throws IOException
-    {
-        final Path file = directory.resolve("force-cost-primed-" + size + ".seg");
-        Files.deleteIfExists(file);
-        final int segmentSize = segmentSizeFor(size, forces, minimumSize);
-        final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, PreallocationMode.DIRECT);
-        try (MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE))
-        {
-            segment.primeUncachedPages();
-        }
-        return forceThroughMapping(file, (used == PreallocationMode.DIRECT ? "DIRECT" : "DIRECT->" + used.name()) +
-            "+PRIMED+WRITE", PretouchMode.WRITE, size, forces, stats);
-    }
-
-    /**
      * Where the measured ranges start: as near the end of the file as they fit, because how the page cache holds a
      * page depends on where it is: pages faulted in through the mapping come as ever larger folios the further
      * into the file sequential faults go (readahead ramps the folio size up), and most of a 64 MiB segment is in
@@ -183,18 +165,29 @@ public final class ForceCost
         return (int)segment;
     }
 
+    /**
+     * One row: a file preallocated with {@code mode}, then, if {@code prime}, its page cache primed with single-page
+     * folios ({@link MappedSegment#primeUncachedPages()}, what the allocator does under small forces), then mapped
+     * and pretouched.
+     */
     private static Row measureMapped(
-        final Path directory, final PreallocationMode mode, final PretouchMode pretouch, final int size,
-        final int forces, final int minimumSize, final BlockDeviceStats stats) throws IOException
+        final Path directory, final PreallocationMode mode, final PretouchMode pretouch, final boolean prime,
+        final int size, final int forces, final int minimumSize, final BlockDeviceStats stats) throws IOException
     {
-        final Path file = directory.resolve("force-cost-" + mode.name().toLowerCase(Locale.ROOT) + "-" + size +
-            ".seg");
+        final Path file = directory.resolve("force-cost-" + mode.name().toLowerCase(Locale.ROOT) +
+            (prime ? "-primed-" : "-") + size + ".seg");
         Files.deleteIfExists(file);
         final int segmentSize = segmentSizeFor(size, forces, minimumSize);
         final PreallocationMode used = SegmentPreallocator.preallocate(file, segmentSize, mode);
-        return forceThroughMapping(file,
-            (used == mode ? mode.name() : mode.name() + "->" + used.name()) + "+" + pretouch.name(), pretouch, size,
-            forces, stats);
+        if (prime)
+        {
+            try (MappedSegment segment = MappedSegment.map(file, PretouchMode.NONE))
+            {
+                segment.primeUncachedPages();
+            }
+        }
+        return forceThroughMapping(file, (used == mode ? mode.name() : mode.name() + "->" + used.name()) +
+            (prime ? "+PRIMED+" : "+") + pretouch.name(), pretouch, size, forces, stats);
     }
 
     private static Row forceThroughMapping(

@@ -39,6 +39,7 @@ public final class JournalConfig
     private final ForcePolicy forcePolicy;
     private final PreallocationMode preallocationMode;
     private final PretouchMode pretouchMode;
+    private final WriteMode writeMode;
     private final RecoveryMode recoveryMode;
     private final VerifyScope verifyScope;
     private final ForceObserver forceObserver;
@@ -58,7 +59,10 @@ public final class JournalConfig
         this.maxRecordSize = builder.maxRecordSize;
         this.forcePolicy = builder.forcePolicy;
         this.preallocationMode = builder.preallocationMode;
-        this.pretouchMode = builder.pretouchMode;
+        this.writeMode = builder.writeMode != null ? builder.writeMode :
+            builder.forcePolicy.kind() == ForcePolicy.Kind.NEVER ? WriteMode.MAPPED : WriteMode.STAGED;
+        this.pretouchMode = builder.pretouchMode != null ? builder.pretouchMode :
+            writeMode == WriteMode.STAGED ? PretouchMode.READ : PretouchMode.WRITE;
         this.recoveryMode = builder.recoveryMode;
         this.verifyScope = builder.verifyScope;
         this.forceObserver = builder.forceObserver;
@@ -84,8 +88,9 @@ public final class JournalConfig
     }
 
     /**
-     * The defaults: 64 MiB segments, 1 MiB records, force every batch, page-sized buffered zero-fill
-     * ({@link PreallocationMode#BUFFERED_PAGES}), write pretouch.
+     * The defaults: 64 MiB segments, 1 MiB records, force every batch, adaptive preallocation
+     * ({@link PreallocationMode#ADAPTIVE}), staged writes ({@link WriteMode#STAGED}) with read pretouch; each
+     * builder setting says its own default.
      *
      * @return the default configuration.
      */
@@ -153,6 +158,16 @@ public final class JournalConfig
     public PretouchMode pretouchMode()
     {
         return pretouchMode;
+    }
+
+    /**
+     * How the writer puts frames into the segment file.
+     *
+     * @return the mode.
+     */
+    public WriteMode writeMode()
+    {
+        return writeMode;
     }
 
     /**
@@ -277,6 +292,7 @@ public final class JournalConfig
         this.forcePolicy = from.forcePolicy;
         this.preallocationMode = from.preallocationMode;
         this.pretouchMode = from.pretouchMode;
+        this.writeMode = from.writeMode;
         this.recoveryMode = from.recoveryMode;
         this.verifyScope = from.verifyScope;
         this.forceObserver = from.forceObserver;
@@ -326,7 +342,7 @@ public final class JournalConfig
     {
         return "JournalConfig{segmentSize=" + segmentSize + ", maxRecordSize=" + maxRecordSize +
             ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouchMode=" + pretouchMode +
-            ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope +
+            ", writeMode=" + writeMode +            ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope +
             ", backgroundWriteBack=" + backgroundWriteBack + ", retention=" + retention + ", recycleSegments=" +
             recycleSegments + ", preparedSegments=" + preparedSegments + ", pipelinedForce=" + pipelinedForce + '}';
     }
@@ -341,7 +357,8 @@ public final class JournalConfig
         private boolean maxRecordSizeSet;
         private ForcePolicy forcePolicy = ForcePolicy.everyBatch();
         private PreallocationMode preallocationMode = PreallocationMode.ADAPTIVE;
-        private PretouchMode pretouchMode = PretouchMode.WRITE;
+        private PretouchMode pretouchMode;
+        private WriteMode writeMode;
         private RecoveryMode recoveryMode = RecoveryMode.STRICT;
         private VerifyScope verifyScope = VerifyScope.ALL_SEGMENTS;
         private ForceObserver forceObserver = ForceObserver.NONE;
@@ -414,9 +431,11 @@ public final class JournalConfig
         }
 
         /**
-         * How the allocator faults the pages of new segments in. {@link PretouchMode#WRITE} by default: after a read
-         * pretouch the writer takes a write-protect fault per page, which made filling a 256 MiB segment with 1 KiB
-         * records about four times slower (docs/BENCHMARKS.md, "Append path and the plain-copy ceiling").
+         * How the allocator faults the pages of new segments in. By default {@link PretouchMode#WRITE} with the
+         * {@link WriteMode#MAPPED} write mode (after a read pretouch the writer takes a write-protect fault per
+         * page, docs/BENCHMARKS.md, "Append path and the plain-copy ceiling") and {@link PretouchMode#READ} with
+         * {@link WriteMode#STAGED} (the writer does not store through the mapping, and a write pretouch would map
+         * every page writable, which costs a TLB shootdown when it is written back).
          *
          * @param pretouchMode the mode.
          * @return this builder.
@@ -424,6 +443,20 @@ public final class JournalConfig
         public Builder pretouchMode(final PretouchMode pretouchMode)
         {
             this.pretouchMode = Objects.requireNonNull(pretouchMode, "pretouchMode");
+            return this;
+        }
+
+        /**
+         * How the writer puts frames into the segment file. By default {@link WriteMode#STAGED} under the
+         * every-batch and bounded force policies and {@link WriteMode#MAPPED} under {@link ForcePolicy#never()},
+         * the faster of the two for each in docs/BENCHMARKS.md ("Write modes").
+         *
+         * @param writeMode the mode.
+         * @return this builder.
+         */
+        public Builder writeMode(final WriteMode writeMode)
+        {
+            this.writeMode = Objects.requireNonNull(writeMode, "writeMode");
             return this;
         }
 

@@ -55,9 +55,17 @@ public final class JournalWriter implements AutoCloseable
     /** The active segment's base, for retention on the allocator thread (never retires it or anything after). */
     private final AtomicLong retentionBase;
 
+    /** Frames waiting to be copied into the file with {@link WriteMode#STAGED}; null with MAPPED. */
+    private final FrameStage stage;
+
     private MappedSegment active;
+    /** Where frames are built: the mapping with MAPPED, the stage with STAGED. */
     private UnsafeBuffer buffer;
     private ByteBuffer checksumView;
+    /** The segment offset of {@code buffer} index 0: 0 with MAPPED, the first staged frame with STAGED. */
+    private int stageBase;
+    /** The end of the staged bytes (frames and the zeroed length after them) as a segment offset. */
+    private int stagedEnd;
     private int segmentSize;
     private long activeBase;
     private int position;
@@ -96,6 +104,13 @@ public final class JournalWriter implements AutoCloseable
         this.failures = new WriterFailure(directory, durableSequence);
         this.forces = new SegmentForcer(config, String.valueOf(directory.getFileName()), adaptive, counters, failures,
             durableSequence);
+        this.stage = config.writeMode() == WriteMode.STAGED ?
+            new FrameStage(FrameStage.capacityFor(config.segmentSize(), config.maxRecordSize())) : null;
+        if (stage != null)
+        {
+            this.buffer = stage.buffer();
+            this.checksumView = stage.checksumView();
+        }
     }
 
     /**
@@ -201,8 +216,13 @@ public final class JournalWriter implements AutoCloseable
     {
         forces.activate(segment, endOffset);
         this.active = segment;
-        this.buffer = segment.buffer();
-        this.checksumView = segment.checksumView();
+        if (stage == null)
+        {
+            this.buffer = segment.buffer();
+            this.checksumView = segment.checksumView();
+        }
+        this.stageBase = stage == null ? 0 : endOffset;
+        this.stagedEnd = endOffset;
         this.segmentSize = segment.size();
         this.activeBase = base;
         retentionBase.set(base);
@@ -228,7 +248,7 @@ public final class JournalWriter implements AutoCloseable
         Objects.requireNonNull(source, "source");
         checkRange(source.capacity(), offset, length);
         final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset + FrameDescriptor.HEADER_LENGTH, source, offset, length);
+        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
         return publish(frameOffset, length);
     }
 
@@ -248,7 +268,7 @@ public final class JournalWriter implements AutoCloseable
         Objects.requireNonNull(source, "source");
         checkRange(source.length, offset, length);
         final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset + FrameDescriptor.HEADER_LENGTH, source, offset, length);
+        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
         return publish(frameOffset, length);
     }
 
@@ -267,7 +287,7 @@ public final class JournalWriter implements AutoCloseable
         final int length = source.remaining();
         checkRange(source.capacity(), source.position(), length);
         final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset + FrameDescriptor.HEADER_LENGTH, source, source.position(), length);
+        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, source.position(), length);
         return publish(frameOffset, length);
     }
 
@@ -292,10 +312,11 @@ public final class JournalWriter implements AutoCloseable
         final int frameLength = AppendChecks.checkFrame(source, offset, nextSequence, config.maxRecordSize());
         final int length = frameLength - FrameDescriptor.HEADER_LENGTH;
         final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
+        final int at = frameOffset - stageBase;
+        buffer.putBytes(at + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
             frameLength - FrameDescriptor.CRC_OFFSET);
         clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
-        FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
+        FrameDescriptor.frameLengthRelease(buffer, at, frameLength);
         return advance(frameOffset, frameLength, length);
     }
 
@@ -320,7 +341,10 @@ public final class JournalWriter implements AutoCloseable
         {
             firstUnforcedNanos = System.nanoTime();
         }
-        writtenSequence.setRelease(sequence);
+        if (stage == null)
+        {
+            writtenSequence.setRelease(sequence);
+        }
         return sequence;
     }
 
@@ -339,7 +363,8 @@ public final class JournalWriter implements AutoCloseable
     {
         checkRange(Integer.MAX_VALUE, 0, length);
         final int frameOffset = reserve(length);
-        claim.open(buffer.addressOffset() + frameOffset + FrameDescriptor.HEADER_LENGTH, length, nextSequence);
+        claim.open(buffer.addressOffset() + frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, length,
+            nextSequence);
         return claim;
     }
 
@@ -355,8 +380,8 @@ public final class JournalWriter implements AutoCloseable
         claim.close();
         if (!closed && failures.get() == null)
         {
-            buffer.setMemory(position, FrameDescriptor.alignedLength(FrameDescriptor.frameLength(claim.length())),
-                (byte)0);
+            buffer.setMemory(position - stageBase,
+                FrameDescriptor.alignedLength(FrameDescriptor.frameLength(claim.length())), (byte)0);
         }
     }
 
@@ -378,7 +403,51 @@ public final class JournalWriter implements AutoCloseable
         {
             rotate();
         }
+        if (stage != null)
+        {
+            if (position - stageBase + aligned + FrameStage.NEXT_LENGTH_ROOM > stage.capacity())
+            {
+                copyStage();
+            }
+            // the stage is reused: the alignment bytes after the payload must be zero, as in a new segment
+            buffer.putLong(position - stageBase + aligned - Long.BYTES, 0L);
+        }
         return position;
+    }
+
+    /** Makes room for {@code length} bytes of header-only frame and the zeroed length after it in the stage. */
+    private void ensureStageRoom(final int length)
+    {
+        if (stage != null && position - stageBase + length + FrameStage.NEXT_LENGTH_ROOM > stage.capacity())
+        {
+            copyStage();
+        }
+    }
+
+    /**
+     * Copies the staged frames into the segment file ({@link WriteMode#STAGED}), making them visible to readers,
+     * and starts the stage again at the current position. Does nothing with MAPPED or an empty stage.
+     */
+    private void copyStage()
+    {
+        if (stage == null)
+        {
+            return;
+        }
+        if (stagedEnd > stageBase)
+        {
+            try
+            {
+                stage.copyTo(active, stageBase, stagedEnd - stageBase);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                throw failures.fail("write of " + active.path() + " [" + stageBase + ", " + stagedEnd + ") failed", ex);
+            }
+            writtenSequence.setRelease(nextSequence - 1);
+        }
+        stageBase = position;
+        stagedEnd = position;
     }
 
     private long publish(final int frameOffset, final int length)
@@ -386,14 +455,17 @@ public final class JournalWriter implements AutoCloseable
         final UnsafeBuffer buffer = this.buffer;
         final long sequence = nextSequence;
         final int frameLength = FrameDescriptor.frameLength(length);
-        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA,
+        final int at = frameOffset - stageBase;
+        buffer.putLong(at + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
+        // type, zero flags and zero reserved word in one store: a recycled segment or the reused stage holds
+        // older bytes there
+        buffer.putLong(at + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA & 0xFFFFL,
             FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(checksumView, frameOffset, frameLength, FrameDescriptor.TYPE_DATA),
+        buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
+            checksum.compute(checksumView, at, frameLength, FrameDescriptor.TYPE_DATA),
             FrameDescriptor.BYTE_ORDER);
         clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
-        FrameDescriptor.frameLengthRelease(buffer, frameOffset, frameLength);
+        FrameDescriptor.frameLengthRelease(buffer, at, frameLength);
         return advance(frameOffset, frameLength, length);
     }
 
@@ -406,7 +478,12 @@ public final class JournalWriter implements AutoCloseable
     {
         if (segmentSize - nextOffset >= FrameDescriptor.HEADER_LENGTH)
         {
-            buffer.putInt(nextOffset + FrameDescriptor.LENGTH_OFFSET, 0);
+            buffer.putInt(nextOffset - stageBase + FrameDescriptor.LENGTH_OFFSET, 0);
+            stagedEnd = nextOffset + FrameDescriptor.LENGTH_OFFSET + Integer.BYTES;
+        }
+        else
+        {
+            stagedEnd = nextOffset;
         }
     }
 
@@ -416,6 +493,7 @@ public final class JournalWriter implements AutoCloseable
      */
     private void writeMarker(final short type)
     {
+        ensureStageRoom(FrameDescriptor.HEADER_LENGTH);
         final int frameOffset = position;
         writeHeaderOnly(frameOffset, type, nextSequence);
         position = frameOffset + FrameDescriptor.HEADER_LENGTH;
@@ -428,14 +506,15 @@ public final class JournalWriter implements AutoCloseable
     private void writeHeaderOnly(final int frameOffset, final short type, final long sequence)
     {
         final int length = FrameDescriptor.HEADER_LENGTH;
-        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, type, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(frameOffset + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(checksumView, frameOffset, length, type), FrameDescriptor.BYTE_ORDER);
+        final int at = frameOffset - stageBase;
+        buffer.putLong(at + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(at + FrameDescriptor.TYPE_OFFSET, type, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(at + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(at + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
+            checksum.compute(checksumView, at, length, type), FrameDescriptor.BYTE_ORDER);
         clearNextLength(frameOffset + length);
-        FrameDescriptor.frameLengthRelease(buffer, frameOffset, length);
+        FrameDescriptor.frameLengthRelease(buffer, at, length);
     }
 
     /**
@@ -459,7 +538,10 @@ public final class JournalWriter implements AutoCloseable
         {
             firstUnforcedNanos = System.nanoTime();
         }
-        writtenSequence.setRelease(sequence);
+        if (stage == null)
+        {
+            writtenSequence.setRelease(sequence);
+        }
         counters.records++;
         counters.bytes += length;
         return sequence;
@@ -477,6 +559,7 @@ public final class JournalWriter implements AutoCloseable
     {
         checkUsable();
         counters.batches++;
+        copyStage();
         forces.written(position);
         forceIfDue();
     }
@@ -492,6 +575,7 @@ public final class JournalWriter implements AutoCloseable
     public boolean forceIfDue()
     {
         checkUsable();
+        copyStage();
         if (position == submittedPosition)
         {
             return false;
@@ -574,6 +658,7 @@ public final class JournalWriter implements AutoCloseable
     /** Forces the active segment from the page of the last forced byte up to {@code end} (at least the position). */
     private void forceActiveThrough(final int end)
     {
+        copyStage();
         forces.forceThrough(end, position, nextSequence - 1);
         submittedPosition = position;
         firstUnforcedNanos = -1;
@@ -628,6 +713,7 @@ public final class JournalWriter implements AutoCloseable
             final int remaining = segmentSize - position;
             if (remaining >= FrameDescriptor.HEADER_LENGTH)
             {
+                ensureStageRoom(FrameDescriptor.HEADER_LENGTH);
                 writePadding(position, remaining);
                 position = segmentSize;
             }
@@ -641,18 +727,22 @@ public final class JournalWriter implements AutoCloseable
         {
             forces.publishDurable(nextSequence - 1);
         }
-        seekIndex.write(active.path(), buffer);
+        seekIndex.write(active.path(), active.buffer());
     }
 
     private void writePadding(final int frameOffset, final int length)
     {
-        buffer.putLong(frameOffset + FrameDescriptor.SEQUENCE_OFFSET, nextSequence, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_PADDING,
+        final int at = frameOffset - stageBase;
+        buffer.putLong(at + FrameDescriptor.SEQUENCE_OFFSET, nextSequence, FrameDescriptor.BYTE_ORDER);
+        buffer.putShort(at + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_PADDING,
             FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(frameOffset + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(checksumView, frameOffset, length, FrameDescriptor.TYPE_PADDING),
+        buffer.putShort(at + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(at + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
+        buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
+            checksum.compute(checksumView, at, length, FrameDescriptor.TYPE_PADDING),
             FrameDescriptor.BYTE_ORDER);
-        FrameDescriptor.frameLengthRelease(buffer, frameOffset, length);
+        FrameDescriptor.frameLengthRelease(buffer, at, length);
+        stagedEnd = frameOffset + FrameDescriptor.HEADER_LENGTH;
     }
 
     private void rotateInto(final long baseSequence, final MappedSegment next) throws IOException
@@ -894,7 +984,7 @@ public final class JournalWriter implements AutoCloseable
                         // a full last segment has no tail to tell a clean end from a torn one: no marker needed
                         forceActive();
                     }
-                    seekIndex.write(active.path(), buffer);
+                    seekIndex.write(active.path(), active.buffer());
                 }
                 catch (final JournalFailedException ex)
                 {

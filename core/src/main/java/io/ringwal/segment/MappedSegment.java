@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +25,7 @@ public final class MappedSegment implements AutoCloseable
     private static final int PRIME_REGION = 2 * 1024 * 1024;
 
     private Path path;
-    private final FileChannel channel;
+    private FileChannel channel;
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
     private final ByteBuffer checksumView;
@@ -131,6 +132,54 @@ public final class MappedSegment implements AutoCloseable
             zeroed += length;
         }
         return zeroed;
+    }
+
+    /**
+     * Writes all of {@code source} (position to limit) into the file at {@code fileOffset} with positional
+     * {@code write(2)} calls, through the page cache the mapping shares; the position of {@code source} ends at its
+     * limit. Allocates nothing. An interrupt of the calling thread neither stops nor fails the write: the channel
+     * the interrupt closed is opened again, the whole write repeated (it is idempotent) and the thread's interrupt
+     * status restored before this returns.
+     *
+     * @param source     the bytes.
+     * @param fileOffset where they go in the file.
+     * @throws IOException if the write fails or the segment is closed.
+     */
+    public void write(final ByteBuffer source, final long fileOffset) throws IOException
+    {
+        if (closed)
+        {
+            throw new IOException("cannot write to " + path + ": the segment is closed");
+        }
+        final int start = source.position();
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    while (source.hasRemaining())
+                    {
+                        channel.write(source, fileOffset + source.position() - start);
+                    }
+                    return;
+                }
+                catch (final ClosedByInterruptException ex)
+                {
+                    interrupted |= Thread.interrupted();
+                    channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    source.position(start);
+                }
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -27,7 +27,8 @@ public final class AppendingChild
     /**
      * Entry point.
      *
-     * @param args directory, force policy, record limit (-1 for none), segment size.
+     * @param args directory, force policy, record limit (-1 for none), segment size and, optionally, the write
+     *             mode (the journal's default for the policy if absent).
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
@@ -37,7 +38,12 @@ public final class AppendingChild
         final long limit = Long.parseLong(args[2]);
         final int segmentSize = Integer.parseInt(args[3]);
         final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-        final JournalConfig config = JournalConfig.builder().segmentSize(segmentSize).forcePolicy(policy).build();
+        final JournalConfig.Builder builder = JournalConfig.builder().segmentSize(segmentSize).forcePolicy(policy);
+        if (args.length > 4)
+        {
+            builder.writeMode(WriteMode.valueOf(args[4]));
+        }
+        final JournalConfig config = builder.build();
         final JournalWriter writer = JournalWriter.open(dir, config);
         out.println("OPEN " + writer.nextSequence());
         long sequence = writer.nextSequence();
@@ -48,8 +54,9 @@ public final class AppendingChild
             if (sequence % 8 == 0)
             {
                 writer.endOfBatch();
-                out.println("W " + (sequence - 1) + " D " + writer.durableSequence());
             }
+            // the written watermark: with MAPPED every appended record, with STAGED those of ended batches
+            out.println("W " + writer.writtenSequence() + " D " + writer.durableSequence());
         }
         writer.endOfBatch();
         out.println("W " + (sequence - 1) + " D " + writer.durableSequence());

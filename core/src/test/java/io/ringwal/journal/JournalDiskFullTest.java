@@ -20,8 +20,9 @@ import io.ringwal.testing.SparseFillMain;
  * Running out of disk on a real, small, loop-mounted ext4 filesystem (root only). With real blocks preallocated
  * (the default), the allocator hits ENOSPC while the active segment still has room: the writer fails cleanly with
  * {@link JournalFailedException} naming the file, the JVM lives on, and every record acknowledged durable is
- * intact after unmount and remount. The negative control runs the same fill with SPARSE segments in a child JVM,
- * which must die abnormally (SIGBUS on a store into a hole the filesystem cannot back).
+ * intact after unmount and remount. The negative control runs the same fill with SPARSE segments and mapped stores
+ * in a child JVM, which must die abnormally (SIGBUS on a store into a hole the filesystem cannot back); with staged
+ * writes the same child fails cleanly, because {@code write(2)} reports the full disk as an error.
  */
 class JournalDiskFullTest
 {
@@ -110,7 +111,7 @@ class JournalDiskFullTest
     }
 
     @Test
-    void shouldCrashAChildJvmWhenSparseSegmentsMeetAFullDisk() throws IOException
+    void shouldCrashAChildJvmWhenMappedStoresMeetSparseSegmentsOnAFullDisk() throws IOException
     {
         Mounts.requireRoot("disk-full negative control (loop-mounted ext4)");
         final Path image = tmp.resolve("sparse.img");
@@ -118,29 +119,8 @@ class JournalDiskFullTest
         Mounts.mountExt4(image, DISK, mount);
         try
         {
-            // fill the disk, then give back a little: enough to create sparse files, not to back their pages
-            final Path filler = mount.resolve("filler");
-            final byte[] chunk = new byte[64 * 1024];
-            try (var out = Files.newOutputStream(filler))
-            {
-                while (true)
-                {
-                    out.write(chunk);
-                }
-            }
-            catch (final IOException expected)
-            {
-                assertThat(expected.getMessage()).contains("No space left on device");
-            }
-            try (var channel = java.nio.channels.FileChannel.open(filler, java.nio.file.StandardOpenOption.WRITE))
-            {
-                channel.truncate(Math.max(0, channel.size() - 128 * 1024));
-                channel.force(true);
-            }
-
-            try (ChildJvm child = ChildJvm.start(SparseFillMain.class,
-                List.of("-XX:ErrorFile=" + tmp.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash"),
-                mount.resolve("journal").toString()))
+            fillLeavingLittleRoom(mount);
+            try (ChildJvm child = startSparseChild(mount, WriteMode.MAPPED))
             {
                 final int exit = child.awaitExit(120, TimeUnit.SECONDS);
                 final String output = child.output();
@@ -158,6 +138,61 @@ class JournalDiskFullTest
         finally
         {
             assertThat(Mounts.unmount(mount)).as("unmount " + mount).isTrue();
+        }
+    }
+
+    @Test
+    void shouldFailCleanlyWhenStagedWritesMeetSparseSegmentsOnAFullDisk() throws IOException
+    {
+        Mounts.requireRoot("disk-full with staged writes into sparse segments (loop-mounted ext4)");
+        final Path image = tmp.resolve("sparse.img");
+        final Path mount = Files.createDirectory(tmp.resolve("mnt"));
+        Mounts.mountExt4(image, DISK, mount);
+        try
+        {
+            fillLeavingLittleRoom(mount);
+            try (ChildJvm child = startSparseChild(mount, WriteMode.STAGED))
+            {
+                final int exit = child.awaitExit(120, TimeUnit.SECONDS);
+                final String output = child.output();
+                assertThat(exit).as("child exit code (output: %s)", output).isZero();
+                assertThat(output).contains("OPENED").contains("CLEAN_FAILURE").contains("No space left on device")
+                    .doesNotContain("NO_FAULT");
+            }
+        }
+        finally
+        {
+            assertThat(Mounts.unmount(mount)).as("unmount " + mount).isTrue();
+        }
+    }
+
+    private ChildJvm startSparseChild(final Path mount, final WriteMode writeMode)
+    {
+        return ChildJvm.start(SparseFillMain.class,
+            List.of("-XX:ErrorFile=" + tmp.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash"),
+            mount.resolve("journal").toString(), writeMode.name());
+    }
+
+    /** Fills the filesystem, then gives back a little: enough to create sparse files, not to back their pages. */
+    private static void fillLeavingLittleRoom(final Path mount) throws IOException
+    {
+        final Path filler = mount.resolve("filler");
+        final byte[] chunk = new byte[64 * 1024];
+        try (var out = Files.newOutputStream(filler))
+        {
+            while (true)
+            {
+                out.write(chunk);
+            }
+        }
+        catch (final IOException expected)
+        {
+            assertThat(expected.getMessage()).contains("No space left on device");
+        }
+        try (var channel = java.nio.channels.FileChannel.open(filler, java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(Math.max(0, channel.size() - 128 * 1024));
+            channel.force(true);
         }
     }
 

@@ -63,7 +63,7 @@ class JournalPowerLossTest
     }
 
     /** One generated case. */
-    record Workload(long seed, Policy policy, int records, int maxBatch)
+    record Workload(long seed, Policy policy, WriteMode writeMode, int records, int maxBatch)
     {
     }
 
@@ -92,6 +92,7 @@ class JournalPowerLossTest
         return Combinators.combine(
             Arbitraries.longs(),
             Arbitraries.of(Policy.class),
+            Arbitraries.of(WriteMode.class),
             Arbitraries.integers().between(20, 220),
             Arbitraries.integers().between(1, 16))
             .as(Workload::new);
@@ -143,7 +144,8 @@ class JournalPowerLossTest
         final CrashModel model = new CrashModel(dir, random, appended, 4.0 / (2.0 * workload.records()),
             random.nextInt(workload.records()));
         final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT).forcePolicy(policy)
-            .forceObserver(model).preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE).build();
+            .forceObserver(model).preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE)
+            .writeMode(workload.writeMode()).build();
         try (JournalWriter writer = JournalWriter.open(dir, config))
         {
             int batchLeft = 1 + random.nextInt(workload.maxBatch());

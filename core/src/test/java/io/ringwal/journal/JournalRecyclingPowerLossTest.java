@@ -55,7 +55,8 @@ class JournalRecyclingPowerLossTest
     private static final int MAX_PAYLOAD = JournalConfig.maxPayloadFor(SEGMENT);
 
     /** One generated case: {@code keepSegments} is the retention byte limit in segments. */
-    record Workload(long seed, JournalPowerLossTest.Policy policy, int records, int maxBatch, int keepSegments)
+    record Workload(long seed, JournalPowerLossTest.Policy policy, WriteMode writeMode, int records, int maxBatch,
+        int keepSegments)
     {
     }
 
@@ -88,6 +89,7 @@ class JournalRecyclingPowerLossTest
         return Combinators.combine(
             Arbitraries.longs(),
             Arbitraries.of(JournalPowerLossTest.Policy.class),
+            Arbitraries.of(WriteMode.class),
             Arbitraries.integers().between(250, 600),
             Arbitraries.integers().between(1, 16),
             Arbitraries.integers().between(3, 5))
@@ -146,7 +148,8 @@ class JournalRecyclingPowerLossTest
             3.0 / workload.records(), random.nextInt(workload.records()));
         final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT).forcePolicy(policy)
             .retention(RetentionPolicy.maxBytes((long)workload.keepSegments() * SEGMENT)).recycleSegments(true)
-            .forceObserver(model).preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE).build();
+            .forceObserver(model).preallocationMode(PreallocationMode.BUFFERED).pretouchMode(PretouchMode.NONE)
+            .writeMode(workload.writeMode()).build();
         try (JournalWriter writer = JournalWriter.open(dir, config))
         {
             int batchLeft = 1 + random.nextInt(workload.maxBatch());

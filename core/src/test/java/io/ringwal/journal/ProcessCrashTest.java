@@ -10,13 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 
 /**
- * A process crash ({@code kill -9}) loses nothing that was appended, under every force policy: the page cache
- * survives the process. (It proves nothing about power loss; see {@link PowerLossTest}.)
+ * A process crash ({@code kill -9}) loses nothing that was written (at or below {@code writtenSequence()}: every
+ * appended record with mapped writes, every record of an ended batch with staged ones), under every force policy
+ * and write mode: the page cache survives the process. (It proves nothing about power loss; see {@link PowerLossTest}.)
  */
 class ProcessCrashTest
 {
@@ -26,14 +27,15 @@ class ProcessCrashTest
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"every-batch", "never", "bounded:50ms:1048576"})
-    void shouldKeepEveryAppendedRecordAcrossKillNine(final String policy) throws Exception
+    @CsvSource({"every-batch,STAGED", "every-batch,MAPPED", "never,MAPPED", "never,STAGED",
+        "bounded:50ms:1048576,STAGED", "bounded:50ms:1048576,MAPPED"})
+    void shouldKeepEveryWrittenRecordAcrossKillNine(final String policy, final WriteMode writeMode) throws Exception
     {
         long lastWritten = -1;
         for (int kill = 0; kill < 3; kill++)
         {
-            final Process child = startChild( dir.toString(), policy, "-1",
-                Integer.toString(SEGMENT_SIZE));
+            final Process child = startChild(dir.toString(), policy, "-1", Integer.toString(SEGMENT_SIZE),
+                writeMode.name());
             try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
             {

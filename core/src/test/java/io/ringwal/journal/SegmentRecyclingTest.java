@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import io.ringwal.format.FrameDescriptor;
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.PreallocationMode;
@@ -74,6 +77,53 @@ class SegmentRecyclingTest
         }
         final long firstAfter = SegmentFileNames.baseSequence(JournalFiles.segments(dir).get(0));
         assertThat(readFrom(firstAfter)).isEqualTo(2_500 - firstAfter);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WriteMode.class)
+    void shouldWriteZeroFlagsAndReservedWordsOverStaleBytesOfARecycledSegment(final WriteMode writeMode)
+        throws Exception
+    {
+        try (JournalWriter writer = JournalWriter.open(dir, config().writeMode(writeMode).build()))
+        {
+            // record lengths that shift frame positions between uses, so stale payload lies under new headers
+            for (int i = 0; i < 3_000; i++)
+            {
+                final byte[] payload = new byte[1 + (i * 37) % 700];
+                java.util.Arrays.fill(payload, (byte)0xA5);
+                writer.append(payload, 0, payload.length);
+                if (i % 7 == 6)
+                {
+                    writer.endOfBatch();
+                }
+            }
+            assertThat(writer.counters().segmentsRecycled()).isGreaterThan(10);
+        }
+        int checked = 0;
+        for (final Path segment : JournalFiles.segments(dir))
+        {
+            final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment)).order(ByteOrder.LITTLE_ENDIAN);
+            int offset = SegmentHeaderDescriptor.HEADER_LENGTH;
+            while (offset + FrameDescriptor.HEADER_LENGTH <= bytes.capacity())
+            {
+                final int length = bytes.getInt(offset + FrameDescriptor.LENGTH_OFFSET);
+                if (length == 0)
+                {
+                    break;
+                }
+                assertThat(bytes.getShort(offset + FrameDescriptor.FLAGS_OFFSET))
+                    .as("flags of the frame at %s@%d", segment.getFileName(), offset).isZero();
+                assertThat(bytes.getInt(offset + FrameDescriptor.RESERVED_OFFSET))
+                    .as("reserved word of the frame at %s@%d", segment.getFileName(), offset).isZero();
+                checked++;
+                if (bytes.getShort(offset + FrameDescriptor.TYPE_OFFSET) == FrameDescriptor.TYPE_PADDING)
+                {
+                    break;
+                }
+                offset += FrameDescriptor.alignedLength(length);
+            }
+        }
+        assertThat(checked).isGreaterThan(500);
     }
 
     @Test

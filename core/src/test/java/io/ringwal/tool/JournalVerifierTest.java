@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ringwal.format.FrameDescriptor;
@@ -28,6 +30,7 @@ import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalException;
 import io.ringwal.journal.JournalWriter;
+import io.ringwal.journal.WriteMode;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.PretouchMode;
 
@@ -292,10 +295,11 @@ class JournalVerifierTest
         assertThat(Files.getLastModifiedTime(dir)).isEqualTo(old);
     }
 
-    @Test
-    void shouldVerifyWhileWriterIsAppending()
+    @ParameterizedTest
+    @EnumSource(WriteMode.class)
+    void shouldVerifyWhileWriterIsAppending(final WriteMode writeMode)
     {
-        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        try (JournalWriter writer = JournalWriter.open(dir, config(writeMode)))
         {
             final byte[] payload = new byte[PAYLOAD];
             for (int i = 0; i < 100; i++)
@@ -312,6 +316,9 @@ class JournalVerifierTest
             assertThat(report.lastSequence()).isEqualTo(99);
 
             writer.append(payload, 0, payload.length);
+            // a mapped store is in the file at once, a staged record at the end of its batch
+            assertThat(JournalVerifier.verify(dir).lastSequence()).isEqualTo(writeMode == WriteMode.MAPPED ? 100 : 99);
+            writer.endOfBatch();
             assertThat(JournalVerifier.verify(dir).lastSequence()).isEqualTo(100);
         }
     }
@@ -332,10 +339,16 @@ class JournalVerifierTest
 
     private static JournalConfig config()
     {
+        return config(WriteMode.STAGED);
+    }
+
+    private static JournalConfig config(final WriteMode writeMode)
+    {
         return JournalConfig.builder()
             .segmentSize(SegmentHeaderDescriptor.MIN_SEGMENT_SIZE)
             .preallocationMode(PreallocationMode.BUFFERED)
             .pretouchMode(PretouchMode.NONE)
+            .writeMode(writeMode)
             .newJournalId(0xABCDL)
             .build();
     }

@@ -232,6 +232,8 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
             return;
         }
         failed = true;
+        // what led to the failure (an allocation failure episode, say) counts before anyone learns of it
+        publishJournalCounters();
         pipeline.failed(cause);
         if (countersFile != null)
         {

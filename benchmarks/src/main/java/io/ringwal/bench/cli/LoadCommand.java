@@ -38,7 +38,9 @@ import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalSpace;
+import io.ringwal.journal.WriteMode;
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 import io.ringwal.cli.RingwalCommand;
 import io.ringwal.cli.RingwalSubcommand;
 import picocli.CommandLine;
@@ -205,6 +207,17 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             "(default: the journal's, adaptive: page-sized zero-fill while forces are small, direct once large).")
     private PreallocationMode preallocation;
 
+    @Option(names = "--write-mode", paramLabel = "MODE",
+        description = "How the writer puts frames into the segment file: mapped (stores through the mapping) | " +
+            "staged (write(2) of each batch from a staging buffer). Default: the journal's, staged under " +
+            "every-batch and bounded, mapped under never.")
+    private WriteMode writeMode;
+
+    @Option(names = "--pretouch", paramLabel = "MODE",
+        description = "How new segments' pages are faulted in: none | read | write. Default: the journal's, " +
+            "read with staged writes, write with mapped ones.")
+    private PretouchMode pretouch;
+
     @Option(names = "--dir", paramLabel = "DIR",
         description = "Journal directory (default: a fresh ./ringwal-data/load-<timestamp>, deleted after a " +
             "verified run unless --keep).")
@@ -311,6 +324,8 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .append(" record-size=").append(sizes).append(" rate=").append(rate == 0 ? "unbounded" : rate + "/s")
             .append(" force-policy=").append(forcePolicy).append(" segment-size=").append(segmentSize)
             .append(" preallocation=").append(config.preallocationMode())
+            .append(" write-mode=").append(config.writeMode().name().toLowerCase(java.util.Locale.ROOT))
+            .append(" pretouch=").append(config.pretouchMode().name().toLowerCase(java.util.Locale.ROOT))
             .append(" background-write-back=").append(config.backgroundWriteBack());
         if (target == Target.pipeline)
         {
@@ -397,6 +412,14 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             if (preallocation != null)
             {
                 builder.preallocationMode(preallocation);
+            }
+            if (writeMode != null)
+            {
+                builder.writeMode(writeMode);
+            }
+            if (pretouch != null)
+            {
+                builder.pretouchMode(pretouch);
             }
             if (sizes.max() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
             {

@@ -22,8 +22,8 @@ import io.ringwal.segment.SegmentAllocationException;
 import io.ringwal.segment.SegmentAllocator;
 
 /**
- * The single-threaded journal writer. Appends records as CRC-framed frames into the active memory-mapped
- * segment, rotates to a segment the allocator thread prepared ahead of need, and forces written bytes at batch
+ * The single-threaded journal writer. Appends records as CRC-framed frames into the active segment file (through
+ * its memory mapping or, with {@link WriteMode#STAGED}, copied in at the end of each batch), rotates to a segment the allocator thread prepared ahead of need, and forces written bytes at batch
  * boundaries according to its {@link ForcePolicy}.
  *
  * <p>Threading: every method except {@link #writtenSequence()}, {@link #durableSequence()}, {@link #counters()}
@@ -34,8 +34,8 @@ import io.ringwal.segment.SegmentAllocator;
  * into a failed state: nothing later is acknowledged and every later call throws {@link JournalFailedException}
  * with the cause.
  *
- * <p>Per record the writer makes no system call and allocates nothing; per batch the only system call is the
- * force, when the policy asks for one.
+ * <p>Per record the writer makes no system call and allocates nothing; per batch it makes the force, when the
+ * policy asks for one, and with {@link WriteMode#STAGED} the two {@code write(2)} calls of the copy.
  */
 public final class JournalWriter implements AutoCloseable
 {
@@ -405,17 +405,14 @@ public final class JournalWriter implements AutoCloseable
         }
         if (stage != null)
         {
-            if (position - stageBase + aligned + FrameStage.NEXT_LENGTH_ROOM > stage.capacity())
-            {
-                copyStage();
-            }
+            ensureStageRoom(aligned);
             // the stage is reused: the alignment bytes after the payload must be zero, as in a new segment
             buffer.putLong(position - stageBase + aligned - Long.BYTES, 0L);
         }
         return position;
     }
 
-    /** Makes room for {@code length} bytes of header-only frame and the zeroed length after it in the stage. */
+    /** Makes room in the stage for a frame of {@code length} aligned bytes and the zeroed length after it. */
     private void ensureStageRoom(final int length)
     {
         if (stage != null && position - stageBase + length + FrameStage.NEXT_LENGTH_ROOM > stage.capacity())
@@ -788,8 +785,9 @@ public final class JournalWriter implements AutoCloseable
     }
 
     /**
-     * Sequence of the last record appended (visible to readers), or -1 when the journal is empty. Safe from any
-     * thread.
+     * Sequence of the last record written into the segment file (visible to readers), or -1 when the journal is
+     * empty: the last appended one with {@link WriteMode#MAPPED}, the last one of an ended batch (or of a full
+     * stage) with {@link WriteMode#STAGED}. Safe from any thread.
      *
      * @return the written watermark.
      */

@@ -114,63 +114,54 @@ class JournalDiskFullTest
     void shouldCrashAChildJvmWhenMappedStoresMeetSparseSegmentsOnAFullDisk() throws IOException
     {
         Mounts.requireRoot("disk-full negative control (loop-mounted ext4)");
-        final Path image = tmp.resolve("sparse.img");
-        final Path mount = Files.createDirectory(tmp.resolve("mnt"));
-        Mounts.mountExt4(image, DISK, mount);
-        try
-        {
-            fillLeavingLittleRoom(mount);
-            try (ChildJvm child = startSparseChild(mount, WriteMode.MAPPED))
-            {
-                final int exit = child.awaitExit(120, TimeUnit.SECONDS);
-                final String output = child.output();
-                System.out.println("sparse child exit code " + exit + ", last output: " +
-                    output.substring(Math.max(0, output.length() - 600)));
-                assertThat(output).contains("OPENED").doesNotContain("NO_FAULT").doesNotContain("CLEAN_FAILURE");
-                // HotSpot either dies of the signal (exit 128 + n, hs_err) or turns the SIGBUS into an
-                // asynchronous InternalError thrown at whatever the thread does next; both kill the process
-                assertThat(exit).as("child exit code (output: %s)", output).isNotZero();
-                assertThat(exit >= 128 || output.contains("a fault occurred in") &&
-                    output.contains("unsafe memory access"))
-                    .as("child died of the SIGBUS (exit %d, output: %s)", exit, output).isTrue();
-            }
-        }
-        finally
-        {
-            assertThat(Mounts.unmount(mount)).as("unmount " + mount).isTrue();
-        }
+        final ChildRun run = runSparseChildOnAFullDisk(WriteMode.MAPPED);
+        System.out.println("sparse child exit code " + run.exit() + ", last output: " +
+            run.output().substring(Math.max(0, run.output().length() - 600)));
+        assertThat(run.output()).contains("OPENED").doesNotContain("NO_FAULT").doesNotContain("CLEAN_FAILURE");
+        // HotSpot either dies of the signal (exit 128 + n, hs_err) or turns the SIGBUS into an
+        // asynchronous InternalError thrown at whatever the thread does next; both kill the process
+        assertThat(run.exit()).as("child exit code (output: %s)", run.output()).isNotZero();
+        assertThat(run.exit() >= 128 || run.output().contains("a fault occurred in") &&
+            run.output().contains("unsafe memory access"))
+            .as("child died of the SIGBUS (exit %d, output: %s)", run.exit(), run.output()).isTrue();
     }
 
     @Test
     void shouldFailCleanlyWhenStagedWritesMeetSparseSegmentsOnAFullDisk() throws IOException
     {
         Mounts.requireRoot("disk-full with staged writes into sparse segments (loop-mounted ext4)");
+        final ChildRun run = runSparseChildOnAFullDisk(WriteMode.STAGED);
+        assertThat(run.exit()).as("child exit code (output: %s)", run.output()).isZero();
+        assertThat(run.output()).contains("OPENED").contains("CLEAN_FAILURE").contains("No space left on device")
+            .doesNotContain("NO_FAULT");
+    }
+
+    /** How a child JVM ended: its exit code and what it printed. */
+    private record ChildRun(int exit, String output)
+    {
+    }
+
+    /** Runs {@link SparseFillMain} with the write mode on a freshly mounted, nearly full ext4 image. */
+    private ChildRun runSparseChildOnAFullDisk(final WriteMode writeMode) throws IOException
+    {
         final Path image = tmp.resolve("sparse.img");
         final Path mount = Files.createDirectory(tmp.resolve("mnt"));
         Mounts.mountExt4(image, DISK, mount);
         try
         {
             fillLeavingLittleRoom(mount);
-            try (ChildJvm child = startSparseChild(mount, WriteMode.STAGED))
+            try (ChildJvm child = ChildJvm.start(SparseFillMain.class,
+                List.of("-XX:ErrorFile=" + tmp.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash"),
+                mount.resolve("journal").toString(), writeMode.name()))
             {
                 final int exit = child.awaitExit(120, TimeUnit.SECONDS);
-                final String output = child.output();
-                assertThat(exit).as("child exit code (output: %s)", output).isZero();
-                assertThat(output).contains("OPENED").contains("CLEAN_FAILURE").contains("No space left on device")
-                    .doesNotContain("NO_FAULT");
+                return new ChildRun(exit, child.output());
             }
         }
         finally
         {
             assertThat(Mounts.unmount(mount)).as("unmount " + mount).isTrue();
         }
-    }
-
-    private ChildJvm startSparseChild(final Path mount, final WriteMode writeMode)
-    {
-        return ChildJvm.start(SparseFillMain.class,
-            List.of("-XX:ErrorFile=" + tmp.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash"),
-            mount.resolve("journal").toString(), writeMode.name());
     }
 
     /** Fills the filesystem, then gives back a little: enough to create sparse files, not to back their pages. */

@@ -63,6 +63,7 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     private int fileIndex;
     private long filePosition;
     private long forces;
+    private long forceNanos;
     private long bytes;
     private long poolExhausted;
     private int ringSlots;
@@ -159,8 +160,7 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
         if (filePosition + buffer.position() + frame > FILE_SIZE)
         {
             writeBuffer();
-            channel.force(false);
-            forces++;
+            force();
             nextFile();
         }
         final int start = buffer.position();
@@ -173,10 +173,17 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
         if (endOfBatch)
         {
             writeBuffer();
-            channel.force(false);
-            forces++;
+            force();
             completed.lazySet(sequence);
         }
+    }
+
+    private void force() throws IOException
+    {
+        final long start = System.nanoTime();
+        channel.force(false);
+        forceNanos += System.nanoTime() - start;
+        forces++;
     }
 
     private void nextFile() throws IOException
@@ -209,6 +216,7 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
         final Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("ring", (long)ringSlots);
         counters.put("forces", forces);
+        counters.put("forceMs", forceNanos / 1_000_000);
         counters.put("bytes", bytes);
         counters.put("poolFiles", (long)pool.size());
         counters.put("fileSize", (long)FILE_SIZE);

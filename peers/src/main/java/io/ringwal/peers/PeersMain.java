@@ -381,6 +381,15 @@ public final class PeersMain implements Callable<Integer>
         return value << shift;
     }
 
+    /** Environment variable whose whitespace-separated words are added to every child JVM's flags (a profiler agent, say). */
+    public static final String CHILD_JVM_OPTIONS_ENV = "PEERS_CHILD_JVM_OPTS";
+
+    static List<String> childJvmOptions()
+    {
+        final String value = System.getenv(CHILD_JVM_OPTIONS_ENV);
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
     /**
      * Runs one contender in a fresh JVM with its own flags and returns its result (or, if it printed none, a
      * result whose {@code verdict} is {@code FAILED} with the tail of its output).
@@ -427,6 +436,7 @@ public final class PeersMain implements Callable<Integer>
         cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         cmd.addAll(Contenders.jvmFlags(contender));
         cmd.addAll(extraFlags);
+        cmd.addAll(childJvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty(CHILD_CLASSPATH_PROPERTY, System.getProperty("java.class.path")));
         cmd.add(RunMain.class.getName());

@@ -151,6 +151,22 @@ public final class JournalConfig
     }
 
     /**
+     * The preallocation the segment allocator applies: {@link #preallocationMode()}, except that
+     * {@link PreallocationMode#ADAPTIVE} resolves to {@link PreallocationMode#BUFFERED} with staged writes. A staged
+     * writer copies each batch in with {@code write(2)}, which dirties only the file blocks it covers, so large
+     * page-cache folios cost no write amplification under small forces (they do when stores through the mapping
+     * dirty a whole folio, which is what ADAPTIVE guards against under {@link WriteMode#MAPPED}), and they make the
+     * copy and its force about 1.4&times; as fast as single-page folios (docs/BENCHMARKS.md, "Write modes").
+     *
+     * @return the mode the allocator uses for new segments and how it brings recycled ones into the page cache.
+     */
+    public PreallocationMode effectivePreallocationMode()
+    {
+        return preallocationMode == PreallocationMode.ADAPTIVE && writeMode == WriteMode.STAGED ?
+            PreallocationMode.BUFFERED : preallocationMode;
+    }
+
+    /**
      * How the allocator faults the pages of a new segment in before handing it over.
      *
      * @return the mode.
@@ -415,7 +431,9 @@ public final class JournalConfig
         }
 
         /**
-         * How segment files get their blocks. {@link PreallocationMode#ADAPTIVE} by default: page-sized zero-fill
+         * How segment files get their blocks. {@link PreallocationMode#ADAPTIVE} by default, which with staged writes
+         * (the default under forcing policies) means {@link PreallocationMode#BUFFERED} (see
+         * {@link JournalConfig#effectivePreallocationMode()}) and with mapped writes: page-sized zero-fill
          * while the writer's forces are small, direct zero-fill once they are large, chosen per segment. Measured
          * on 2 cores and a virtio disk (docs/BENCHMARKS.md): page-sized zero-fill forces 16 KiB batches 2.4&times;
          * as often per second as direct; direct moves 1.7&times; the records under every-batch at full speed and

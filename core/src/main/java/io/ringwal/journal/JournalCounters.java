@@ -23,6 +23,7 @@ public final class JournalCounters
     volatile long allocatorWaitNanos;
     volatile long segmentsDirect;
     volatile long segmentsBufferedPages;
+    volatile long segmentsBuffered;
     volatile long segmentsRecycled;
     volatile long allocationFailures;
 
@@ -163,6 +164,17 @@ public final class JournalCounters
     }
 
     /**
+     * Segments the allocator prepared with buffered 1 MiB zero-fill ({@code BUFFERED}, what {@code ADAPTIVE} means
+     * with staged writes: {@link JournalConfig#effectivePreallocationMode()}).
+     *
+     * @return the count, including a prepared segment not taken yet.
+     */
+    public long segmentsBuffered()
+    {
+        return segmentsBuffered;
+    }
+
+    /**
      * With pipelined forcing: how many times the writer waited for the force in flight because it had written as
      * much again meanwhile (the bound that keeps it at most one force ahead). Always 0 without pipelining.
      *
@@ -191,6 +203,7 @@ public final class JournalCounters
         return "records=" + records + " bytes=" + bytes + " batches=" + batches + " forces=" + forces +
             " forceMs=" + forceNanos / 1_000_000 + " rotations=" + rotations + " allocatorWaits=" + allocatorWaits +
             " segmentsDirect=" + segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages +
+            " segmentsBuffered=" + segmentsBuffered +
             " segmentsRecycled=" + segmentsRecycled + " allocationFailures=" + allocationFailures +
             " pipelinedForceWaits=" + pipelinedForceWaits;
     }

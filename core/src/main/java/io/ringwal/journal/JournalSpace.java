@@ -26,9 +26,10 @@ import io.ringwal.segment.SegmentPreallocator;
  * {@link JournalConfig#preparedSegments()} + 1 exist, so a reservation is used up as the journal grows and is not
  * refilled beyond that. Free files do not count towards a {@link RetentionPolicy#maxBytes(long) size limit}.
  *
- * <p>Each file is zero-filled with direct I/O ({@link PreallocationMode#DIRECT}, buffered writes where the file
- * system refuses it), which leaves nothing in the page cache: when the writer takes the file, its allocator decides
- * how its pages come into the cache by the size of the writer's forces (see {@link PreallocationMode}). Each file
+ * <p>{@link #reserve(Path, int, int)} zero-fills each file with direct I/O ({@link PreallocationMode#DIRECT},
+ * buffered writes where the file system refuses it), which leaves nothing in the page cache: when the writer takes
+ * the file, its allocator decides how its pages come into the cache (see {@link PreallocationMode}).
+ * {@link #reserve(Path, JournalConfig, int)} fills them as that configuration's writer wants. Each file
  * is forced, then renamed into place, and the directory forced: a crash leaves either a whole free file or a
  * temporary file that the next open removes.
  */
@@ -58,6 +59,35 @@ public final class JournalSpace
      *                                  names the directory and how many files were created before.
      */
     public static int reserve(final Path directory, final int segmentSize, final int segments)
+    {
+        return reserve(directory, segmentSize, segments, PreallocationMode.DIRECT);
+    }
+
+    /**
+     * Makes sure {@code directory} holds at least {@code segments} free files for a journal of {@code config},
+     * zero-filled the way its writer wants them: with buffered 1 MiB writes for staged writes (which leaves them in
+     * the page cache as large folios, clean once forced: {@link JournalConfig#effectivePreallocationMode()}), with
+     * direct I/O otherwise (as {@link #reserve(Path, int, int)}). Otherwise the same as that method.
+     *
+     * @param directory the journal directory.
+     * @param config    the configuration the journal will be opened with: its segment size and write mode.
+     * @param segments  how many free files the directory should hold, from 0 to {@value #MAX_SEGMENTS}.
+     * @return how many files were created (0 if enough were there).
+     * @throws IllegalArgumentException if {@code segments} is out of range.
+     * @throws JournalLockedException   if a writer has the journal open.
+     * @throws JournalException         if a file cannot be created; the message names the directory and how many
+     *                                  files were created before.
+     */
+    public static int reserve(final Path directory, final JournalConfig config, final int segments)
+    {
+        Objects.requireNonNull(config, "config");
+        final PreallocationMode fill = config.effectivePreallocationMode() == PreallocationMode.BUFFERED ?
+            PreallocationMode.BUFFERED : PreallocationMode.DIRECT;
+        return reserve(directory, config.segmentSize(), segments, fill);
+    }
+
+    private static int reserve(final Path directory, final int segmentSize, final int segments,
+        final PreallocationMode fill)
     {
         Objects.requireNonNull(directory, "directory");
         if (!SegmentHeaderDescriptor.isValidSegmentSize(segmentSize))
@@ -89,7 +119,7 @@ public final class JournalSpace
                 try
                 {
                     Files.deleteIfExists(temp);
-                    SegmentPreallocator.preallocate(temp, segmentSize, PreallocationMode.DIRECT);
+                    SegmentPreallocator.preallocate(temp, segmentSize, fill);
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                     Directories.force(dir);
                 }

@@ -137,7 +137,7 @@ public final class JournalWriter implements AutoCloseable
         try
         {
             final JournalRecovery.Result recovered = JournalRecovery.recover(dir, config);
-            final AdaptivePreallocation adaptive = config.preallocationMode() == PreallocationMode.ADAPTIVE ?
+            final AdaptivePreallocation adaptive = config.effectivePreallocationMode() == PreallocationMode.ADAPTIVE ?
                 new AdaptivePreallocation(config.forcePolicy().kind() == ForcePolicy.Kind.EVERY_BATCH ?
                     0 : config.segmentSize()) : null;
             // -1 until the writer has an active segment: a new journal has nothing to retire before that
@@ -854,6 +854,7 @@ public final class JournalWriter implements AutoCloseable
         counters.allocatorWaitNanos = allocator.waitNanos();
         counters.segmentsDirect = allocator.segmentsPrepared(PreallocationMode.DIRECT);
         counters.segmentsBufferedPages = allocator.segmentsPrepared(PreallocationMode.BUFFERED_PAGES);
+        counters.segmentsBuffered = allocator.segmentsPrepared(PreallocationMode.BUFFERED);
         counters.segmentsRecycled = allocator.segmentsRecycled();
         counters.allocationFailures = allocator.failureEpisodes();
         return counters;

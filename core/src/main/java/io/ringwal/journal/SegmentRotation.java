@@ -49,7 +49,7 @@ final class SegmentRotation
                     config.epochMillisClock().getAsLong());
             }
         };
-        return new SegmentAllocator(dir, config.segmentSize(), config.preallocationMode(), adaptive,
+        return new SegmentAllocator(dir, config.segmentSize(), config.effectivePreallocationMode(), adaptive,
             config.pretouchMode(), config.preparedSegments(), config.recycleSegments(), housekeeping,
             config.allocationListener(), "ringwal-allocator-" + dir.getFileName());
     }

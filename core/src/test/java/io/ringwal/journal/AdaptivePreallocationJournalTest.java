@@ -15,8 +15,10 @@ import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.SegmentPreallocator;
 
 /**
- * Under the default {@link PreallocationMode#ADAPTIVE} the allocator prepares segments page by page while the
- * writer forces small batches and with direct I/O once it forces large ones, and the records read back either way.
+ * Under the default {@link PreallocationMode#ADAPTIVE} with mapped writes the allocator prepares segments page by
+ * page while the writer forces small batches and with direct I/O once it forces large ones; with staged writes (the
+ * default write mode) it zero-fills them with buffered 1 MiB writes whatever the forces. The records read back
+ * either way.
  */
 class AdaptivePreallocationJournalTest
 {
@@ -70,9 +72,31 @@ class AdaptivePreallocationJournalTest
         assertThat(readBack(journal)).isEqualTo(3L * SEGMENT_SIZE / RECORD);
     }
 
+    @Test
+    void stagedWritesGetBufferedZeroFillUnderSmallForces()
+    {
+        final Path journal = dir.resolve("staged");
+        final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT_SIZE)
+            .forcePolicy(ForcePolicy.everyBatch()).build();
+        assertThat(config.writeMode()).isEqualTo(WriteMode.STAGED);
+        assertThat(config.preallocationMode()).isEqualTo(PreallocationMode.ADAPTIVE);
+        assertThat(config.effectivePreallocationMode()).isEqualTo(PreallocationMode.BUFFERED);
+        try (JournalWriter writer = JournalWriter.open(journal, config))
+        {
+            append(writer, 4 * SEGMENT_SIZE / RECORD, 1);
+            final JournalCounters counters = writer.counters();
+            assertThat(counters.segmentsBuffered()).isGreaterThanOrEqualTo(4);
+            assertThat(counters.segmentsBufferedPages()).isZero();
+            assertThat(counters.segmentsDirect()).isZero();
+        }
+        assertThat(readBack(journal)).isEqualTo(4L * SEGMENT_SIZE / RECORD);
+    }
+
+    /** Adaptive preallocation chooses by force size for mapped writes, whose stores dirty whole folios. */
     private static JournalConfig config(final ForcePolicy policy)
     {
-        return JournalConfig.builder().segmentSize(SEGMENT_SIZE).forcePolicy(policy).build();
+        return JournalConfig.builder().segmentSize(SEGMENT_SIZE).forcePolicy(policy).writeMode(WriteMode.MAPPED)
+            .build();
     }
 
     private static void append(final JournalWriter writer, final int records, final int perBatch)

@@ -16,7 +16,7 @@ import io.ringwal.segment.PretouchMode;
 import io.ringwal.testing.Mounts;
 
 /**
- * Under small forces (the default adaptive preallocation, a force every 10 records), a force writes back about what
+ * Under small forces (a force every 10 records), with the defaults and with write pretouch, a force writes back about what
  * it dirtied, also into a recycled segment whose pages were evicted and would otherwise come back as large folios:
  * the bytes the device wrote, counted on a loop-mounted ext4 image, stay within a small multiple of the payload. On
  * a kernel with large folios and without the allocator's page-cache priming, the recycled segment's forces wrote
@@ -87,6 +87,29 @@ class SmallForceWriteAmplificationTest
             appendAndMeasure(writer, SEGMENT_SIZE / 2 / PAYLOAD, "a recycled segment read back from the disk");
             assertThat(writer.counters().segmentsRecycled()).isGreaterThanOrEqualTo(1);
             assertThat(writer.counters().segmentsDirect()).isZero();
+        }
+    }
+
+    @Test
+    void shouldWriteBackAboutThePayloadWithTheDefaultsIntoLargeFolios()
+    {
+        // the defaults: staged writes, buffered zero-fill, read pretouch; the free files are reserved for this
+        // configuration and evicted, so they come back from the disk through read-ahead, as large folios
+        final Path journal = mount.resolve("journal");
+        final JournalConfig config = JournalConfig.builder().segmentSize(SEGMENT_SIZE)
+            .forcePolicy(ForcePolicy.everyBatch()).build();
+        JournalSpace.reserve(journal, config, 4);
+        assertThat(Mounts.unmount(mount)).isTrue();
+        Mounts.mountExistingExt4(image, mount);
+        try (JournalWriter writer = JournalWriter.open(journal, config))
+        {
+            appendAndMeasure(writer, SEGMENT_SIZE / 2 / PAYLOAD, "a recycled segment, staged defaults");
+            assertThat(writer.counters().segmentsRecycled()).isGreaterThanOrEqualTo(1);
+        }
+        try (JournalWriter writer = JournalWriter.open(mount.resolve("fresh"), config))
+        {
+            appendAndMeasure(writer, SEGMENT_SIZE / 2 / PAYLOAD, "a new buffered segment, staged defaults");
+            assertThat(writer.counters().segmentsBuffered()).isGreaterThanOrEqualTo(1);
         }
     }
 

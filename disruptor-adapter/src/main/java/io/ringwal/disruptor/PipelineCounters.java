@@ -22,6 +22,7 @@ public final class PipelineCounters
     private static final VarHandle ALLOCATOR_WAIT_NANOS;
     private static final VarHandle SEGMENTS_DIRECT;
     private static final VarHandle SEGMENTS_BUFFERED_PAGES;
+    private static final VarHandle SEGMENTS_BUFFERED;
     private static final VarHandle ALLOCATION_FAILURES;
     private static final VarHandle PUBLISH_RING_FULL;
     private static final VarHandle TRY_PUBLISH_RING_FULL;
@@ -42,6 +43,7 @@ public final class PipelineCounters
             SEGMENTS_DIRECT = lookup.findVarHandle(PipelineCounters.class, "segmentsDirect", long.class);
             SEGMENTS_BUFFERED_PAGES = lookup.findVarHandle(PipelineCounters.class, "segmentsBufferedPages",
                 long.class);
+            SEGMENTS_BUFFERED = lookup.findVarHandle(PipelineCounters.class, "segmentsBuffered", long.class);
             ALLOCATION_FAILURES = lookup.findVarHandle(PipelineCounters.class, "allocationFailures", long.class);
             PUBLISH_RING_FULL = lookup.findVarHandle(PipelineCounters.class, "publishRingFull", long.class);
             TRY_PUBLISH_RING_FULL = lookup.findVarHandle(PipelineCounters.class, "tryPublishRingFull", long.class);
@@ -72,6 +74,8 @@ public final class PipelineCounters
     private long segmentsDirect;
     @SuppressWarnings("unused") // accessed through SEGMENTS_BUFFERED_PAGES
     private long segmentsBufferedPages;
+    @SuppressWarnings("unused") // accessed through SEGMENTS_BUFFERED
+    private long segmentsBuffered;
     @SuppressWarnings("unused") // accessed through ALLOCATION_FAILURES
     private long allocationFailures;
     @SuppressWarnings("unused") // accessed through PUBLISH_RING_FULL
@@ -98,6 +102,7 @@ public final class PipelineCounters
         final long allocatorWaitNanos,
         final long segmentsDirect,
         final long segmentsBufferedPages,
+        final long segmentsBuffered,
         final long allocationFailures)
     {
         FORCES.setRelease(this, forces);
@@ -107,6 +112,7 @@ public final class PipelineCounters
         ALLOCATOR_WAIT_NANOS.setRelease(this, allocatorWaitNanos);
         SEGMENTS_DIRECT.setRelease(this, segmentsDirect);
         SEGMENTS_BUFFERED_PAGES.setRelease(this, segmentsBufferedPages);
+        SEGMENTS_BUFFERED.setRelease(this, segmentsBuffered);
         ALLOCATION_FAILURES.setRelease(this, allocationFailures);
     }
 
@@ -219,6 +225,17 @@ public final class PipelineCounters
     public long segmentsBufferedPages()
     {
         return (long)SEGMENTS_BUFFERED_PAGES.getAcquire(this);
+    }
+
+    /**
+     * Segments the journal's allocator prepared with buffered 1 MiB zero-fill, what the default preallocation
+     * means with staged writes (see {@code JournalCounters#segmentsBuffered}).
+     *
+     * @return the count.
+     */
+    public long segmentsBuffered()
+    {
+        return (long)SEGMENTS_BUFFERED.getAcquire(this);
     }
 
     /**

@@ -60,7 +60,8 @@ final class WriterStage implements EventHandler<RecordSlot>, ExceptionHandler<Re
         final JournalCounters journalCounters = journal.counters();
         counters.journal(journalCounters.forces(), journalCounters.forceNanos(), journalCounters.rotations(),
             journalCounters.allocatorWaits(), journalCounters.allocatorWaitNanos(), journalCounters.segmentsDirect(),
-            journalCounters.segmentsBufferedPages(), journalCounters.allocationFailures());
+            journalCounters.segmentsBufferedPages(), journalCounters.segmentsBuffered(),
+            journalCounters.allocationFailures());
     }
 
     @Override

@@ -113,7 +113,7 @@ public final class RingwalContender implements Contender
         final JournalConfig config = journalConfig();
         if (reserveSegments > 0)
         {
-            JournalSpace.reserve(dir, config.segmentSize(), reserveSegments);
+            JournalSpace.reserve(dir, config, reserveSegments);
         }
         pipeline = JournalPipeline.builder(dir)
             .journalConfig(config)

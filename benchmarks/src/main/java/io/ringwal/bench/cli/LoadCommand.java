@@ -315,7 +315,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         }
         if (reserve > 0)
         {
-            JournalSpace.reserve(directory, config.segmentSize(), reserve);
+            JournalSpace.reserve(directory, config, reserve);
         }
         final StringBuilder settings = new StringBuilder(256);
         settings.append("target=").append(target).append(" producers=").append(producers)
@@ -323,7 +323,8 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .append(" duration=").append(durationNanos == Long.MAX_VALUE ? "-" : seconds + "s")
             .append(" record-size=").append(sizes).append(" rate=").append(rate == 0 ? "unbounded" : rate + "/s")
             .append(" force-policy=").append(forcePolicy).append(" segment-size=").append(segmentSize)
-            .append(" preallocation=").append(config.preallocationMode())
+            .append(" preallocation=").append(config.preallocationMode() == config.effectivePreallocationMode() ?
+                config.preallocationMode() : config.preallocationMode() + "(" + config.effectivePreallocationMode() + ")")
             .append(" write-mode=").append(config.writeMode().name().toLowerCase(java.util.Locale.ROOT))
             .append(" pretouch=").append(config.pretouchMode().name().toLowerCase(java.util.Locale.ROOT))
             .append(" background-write-back=").append(config.backgroundWriteBack());

@@ -33,6 +33,8 @@ public final class CounterSnapshot
     public long segmentsDirect;
     /** Segments prepared with page-sized zero-fill. */
     public long segmentsBufferedPages;
+    /** Segments prepared with buffered 1 MiB zero-fill. */
+    public long segmentsBuffered;
 
     /**
      * Copies the counters.
@@ -55,6 +57,7 @@ public final class CounterSnapshot
         ringFull = 0;
         segmentsDirect = counters.segmentsDirect();
         segmentsBufferedPages = counters.segmentsBufferedPages();
+        segmentsBuffered = counters.segmentsBuffered();
         return this;
     }
 
@@ -79,6 +82,7 @@ public final class CounterSnapshot
         ringFull = other.ringFull;
         segmentsDirect = other.segmentsDirect;
         segmentsBufferedPages = other.segmentsBufferedPages;
+        segmentsBuffered = other.segmentsBuffered;
         return this;
     }
 
@@ -104,6 +108,7 @@ public final class CounterSnapshot
         ringFull = end.ringFull - start.ringFull;
         segmentsDirect = end.segmentsDirect - start.segmentsDirect;
         segmentsBufferedPages = end.segmentsBufferedPages - start.segmentsBufferedPages;
+        segmentsBuffered = end.segmentsBuffered - start.segmentsBuffered;
         return this;
     }
 
@@ -114,6 +119,6 @@ public final class CounterSnapshot
             " forceMs=" + forceNanos / 1_000_000 + " forcedBytes=" + forcedBytes + " rotations=" + rotations +
             " rotationMs=" + rotationNanos / 1_000_000 + " allocatorWaits=" + allocatorWaits +
             " allocatorWaitMs=" + allocatorWaitNanos / 1_000_000 + " ringFull=" + ringFull + " segmentsDirect=" +
-            segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages;
+            segmentsDirect + " segmentsBufferedPages=" + segmentsBufferedPages + " segmentsBuffered=" + segmentsBuffered;
     }
 }

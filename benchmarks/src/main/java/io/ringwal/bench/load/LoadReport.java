@@ -62,10 +62,12 @@ public final class LoadReport
             result.rotationForces, result.rotationForceNanos / 1e6));
         sb.append(latencyLine("  force (us)  ", result.forceTimes));
         sb.append(String.format(Locale.ROOT, "writer        batches %,d (%.1f records/batch); rotations %,d%s; " +
-            "allocator waits %,d (%.1f ms); ring full %,d; segments prepared: %,d direct, %,d page-sized%n",
+            "allocator waits %,d (%.1f ms); ring full %,d; segments prepared: %,d direct, %,d page-sized, " +
+            "%,d buffered%n",
             c.batches, c.batches > 0 ? (double)result.records / c.batches : 0.0, c.rotations,
             c.rotationNanos >= 0 ? String.format(Locale.ROOT, " (%.1f ms)", c.rotationNanos / 1e6) : "",
-            c.allocatorWaits, c.allocatorWaitNanos / 1e6, c.ringFull, c.segmentsDirect, c.segmentsBufferedPages));
+            c.allocatorWaits, c.allocatorWaitNanos / 1e6, c.ringFull, c.segmentsDirect, c.segmentsBufferedPages,
+            c.segmentsBuffered));
         sb.append(String.format(Locale.ROOT, "gc            %d collections, %d ms%n", result.gcCount,
             result.gcTimeMillis));
         sb.append(String.format(Locale.ROOT, "threads       %s = %d threads on %d cores; process CPU %.2f cores%n",
@@ -154,6 +156,7 @@ public final class LoadReport
         sb.append("\"ringFull\":").append(c.ringFull).append(',');
         sb.append("\"segmentsDirect\":").append(c.segmentsDirect).append(',');
         sb.append("\"segmentsBufferedPages\":").append(c.segmentsBufferedPages).append(',');
+        sb.append("\"segmentsBuffered\":").append(c.segmentsBuffered).append(',');
         sb.append("\"gcCount\":").append(result.gcCount).append(',');
         sb.append("\"gcTimeMillis\":").append(result.gcTimeMillis).append(',');
         sb.append("\"processCpuNanos\":").append(result.processCpuNanos).append(',');

@@ -108,6 +108,7 @@ public final class PipelineTarget implements LoadTarget
         into.ringFull = c.ringFull();
         into.segmentsDirect = c.segmentsDirect();
         into.segmentsBufferedPages = c.segmentsBufferedPages();
+        into.segmentsBuffered = c.segmentsBuffered();
     }
 
     @Override

@@ -43,7 +43,7 @@ class JcstressRunTest
         final List<String> command = new ArrayList<>(List.of(java,
             "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), "org.openjdk.jcstress.Main",
-            "-t", "io\\.ringwal\\.(concurrency|journal)\\..*Stress",
+            "-t", "io\\.ringwal\\.(concurrency|journal|disruptor)\\..*Stress",
             "-m", mode, "-v",
             "-r", results.toString(),
             "-jvmArgsPrepend", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"));
@@ -62,6 +62,8 @@ class JcstressRunTest
             .contains("[OK] io.ringwal.concurrency.FrameCommitStress.RecycledSegmentStress")
             .contains("[OK] io.ringwal.concurrency.DurableWatermarkStress")
             .contains("[OK] io.ringwal.journal.StagedCopyStress")
+            .contains("[OK] io.ringwal.disruptor.PublishCloseStress.MultiProducerStress")
+            .contains("[OK] io.ringwal.disruptor.PublishCloseStress.SingleProducerStress")
             .contains("Failed tests: No matches.")
             .contains("Error tests: No matches.");
         System.out.println("jcstress " + mode + ": " + output.lines()

@@ -119,7 +119,8 @@ public final class JournalPipeline implements AutoCloseable
         this.ringBuffer = RingBuffer.create(producerType, () -> slots[next[0]++], ringSize, waitStrategy);
         this.state = new PipelineState(directory);
         this.watermarks = new PipelineWatermarks(directory, state, listener, writtenListener, maxParkedWaiters);
-        this.publisher = new RingPublisher(directory, ringBuffer, state, watermarks, counters, framing, maxRecordSize);
+        this.publisher = new RingPublisher(directory, ringBuffer, state, watermarks, counters, framing,
+            producerType, maxRecordSize);
         this.lifecycle = new PipelineLifecycle(directory, config, maxBatchSize, threadFactory, framing,
             shutdownDrainNanos, ringBuffer, state, watermarks, publisher);
         if (config.forcePolicy().kind() == ForcePolicy.Kind.BOUNDED &&

@@ -10,6 +10,7 @@ import org.agrona.LangUtil;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.ProducerType;
 
 /**
  * The producer side of a {@link JournalPipeline}: check, claim a slot, fill it, publish it and decide whether the
@@ -26,6 +27,7 @@ final class RingPublisher
     private final PipelineWatermarks watermarks;
     private final PipelineCounters counters;
     private final boolean producerFraming;
+    private final boolean claimMovesCursor;
     private final int maxRecordSize;
     /** The journal sequence of ring sequence 0; written at start, before the state becomes RUNNING. */
     private long sequenceOffset;
@@ -37,6 +39,7 @@ final class RingPublisher
         final PipelineWatermarks watermarks,
         final PipelineCounters counters,
         final Framing framing,
+        final ProducerType producerType,
         final int maxRecordSize)
     {
         this.directory = directory;
@@ -45,6 +48,7 @@ final class RingPublisher
         this.watermarks = watermarks;
         this.counters = counters;
         this.producerFraming = framing == Framing.PRODUCER;
+        this.claimMovesCursor = producerType == ProducerType.MULTI;
         this.maxRecordSize = maxRecordSize;
     }
 
@@ -226,10 +230,14 @@ final class RingPublisher
     }
 
     /**
-     * Publishes a filled slot, then decides whether the record is accepted. The full fence after the publish
-     * pairs with the one the writer issues between seeing the close request and reading the ring cursor to fix
-     * the last sequence it drains: if this thread still sees the pipeline running, the writer's cursor read sees
-     * this slot, so the record is drained before close completes.
+     * Publishes a filled slot, then decides whether the record is accepted. The writer, between seeing the close
+     * request and reading the ring cursor to fix the last sequence it drains, issues a full fence; the state read
+     * here must come after this slot's sequence reached the cursor, so that if this thread still sees the pipeline
+     * running, the writer's cursor read covers this slot and the drain waits for it (it waits for every sequence up
+     * to that cursor to be published). With {@link ProducerType#MULTI} the claim itself moved the cursor with an
+     * atomic read-modify-write, which no later volatile read can pass, so no fence is needed. With
+     * {@link ProducerType#SINGLE} the cursor moves in the publish, a release store that a later read may pass, so a
+     * full fence goes between them.
      */
     private long commit(final RecordSlot slot, final long ringSequence)
     {
@@ -239,7 +247,10 @@ final class RingPublisher
             slot.buildFrame(sequence);
         }
         ringBuffer.publish(ringSequence);
-        VarHandle.fullFence();
+        if (!claimMovesCursor)
+        {
+            VarHandle.fullFence();
+        }
         final int seen = state.get();
         if (seen == PipelineState.RUNNING && state.failure() == null)
         {

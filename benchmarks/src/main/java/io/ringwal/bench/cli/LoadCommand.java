@@ -204,7 +204,8 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
 
     @Option(names = "--preallocation", paramLabel = "MODE",
         description = "How segments get their blocks: adaptive | direct | buffered | buffered_pages | sparse " +
-            "(default: the journal's, adaptive: page-sized zero-fill while forces are small, direct once large).")
+            "(default: the journal's, adaptive: buffered 1 MiB zero-fill with staged writes; with mapped writes " +
+            "page-sized zero-fill while forces are small, direct once large).")
     private PreallocationMode preallocation;
 
     @Option(names = "--write-mode", paramLabel = "MODE",

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalSpace;
+import io.ringwal.journal.WriteMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,13 +30,16 @@ import picocli.CommandLine.Parameters;
             "its next segments from these instead of allocating and zero-filling new files while it runs, so the " +
             "zero-fill happens now and the space is held from now on. Run it before the writer starts (it takes " +
             "the journal's lock) with the journal's segment size: the writer deletes free files of another size. " +
-            "A journal with retention keeps recycling its retired segments afterwards."
+            "A journal with retention keeps recycling its retired segments afterwards. Files for a journal with " +
+            "staged writes (the default under every-batch and bounded) are zero-filled with buffered writes, " +
+            "which leaves them in the page cache as large folios; for mapped writes with direct I/O."
     },
     footer = {
         "",
         "Examples:",
         "  ./ringwal reserve /var/lib/app/journal --segments 16",
         "  ./ringwal reserve /var/lib/app/journal --segments 8 --segment-size 256MiB",
+        "  ./ringwal reserve /var/lib/app/journal --segments 8 --write-mode mapped   # a journal forced never",
         "",
         "Exit codes: 0 reserved (or already there), 1 the files could not be created (the disk is full, or a " +
             "writer has the journal open), 2 bad arguments."
@@ -56,6 +60,12 @@ public final class ReserveCommand implements Callable<Integer>, RingwalSubcomman
         description = "The journal's segment size (a power of two from 64KiB to 1GiB). Default: the size of the " +
             "journal's segments, or 64MiB for a directory without any.")
     private Integer segmentSize;
+
+    @Option(names = "--write-mode", paramLabel = "MODE", defaultValue = "staged",
+        description = "How the journal's writer will write: staged (the default under every-batch and bounded " +
+            "forcing) or mapped (the default under never). Decides how the files are zero-filled. " +
+            "Default: ${DEFAULT-VALUE}.")
+    private WriteMode writeMode;
 
     /**
      * Creates the command (picocli fills in its options).
@@ -88,7 +98,8 @@ public final class ReserveCommand implements Callable<Integer>, RingwalSubcomman
         final int created;
         try
         {
-            created = JournalSpace.reserve(dir, size, segments);
+            created = JournalSpace.reserve(dir, JournalConfig.builder().segmentSize(size).writeMode(writeMode)
+                .build(), segments);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -49,6 +49,27 @@ class ReserveCommandTest
     }
 
     @Test
+    void shouldReserveForEitherWriteModeAndRefuseAnUnknownOne()
+    {
+        final Path staged = tmp.resolve("staged");
+        final Path mapped = tmp.resolve("mapped");
+
+        final CliRun forStaged = CliRun.run("reserve", staged.toString(), "--segments", "2", "--segment-size",
+            "128KiB");
+        final CliRun forMapped = CliRun.run("reserve", mapped.toString(), "--segments", "2", "--segment-size",
+            "128KiB", "--write-mode", "mapped");
+        final CliRun unknown = CliRun.run("reserve", tmp.resolve("x").toString(), "--segments", "1",
+            "--write-mode", "scattered");
+
+        assertThat(forStaged.exitCode).as(forStaged.toString()).isZero();
+        assertThat(forMapped.exitCode).as(forMapped.toString()).isZero();
+        assertThat(JournalSpace.freeSegments(staged, 128 * 1024)).isEqualTo(2);
+        assertThat(JournalSpace.freeSegments(mapped, 128 * 1024)).isEqualTo(2);
+        assertThat(unknown.exitCode).isEqualTo(RingwalCommand.EXIT_USAGE);
+        assertThat(unknown.err()).contains("--write-mode").contains("scattered");
+    }
+
+    @Test
     void shouldRefuseASizeOtherThanTheJournalsAndBadCounts() throws java.io.IOException
     {
         final Path dir = tmp.resolve("journal");

@@ -43,6 +43,51 @@ class JournalSpaceTest
     }
 
     @Test
+    void shouldFillTheFilesTheWayTheConfiguredWriterWantsThem() throws IOException
+    {
+        final Path staged = Files.createDirectories(dir.resolve("staged"));
+        final Path mapped = Files.createDirectories(dir.resolve("mapped"));
+
+        assertThat(JournalSpace.reserve(staged, JournalConfig.builder().segmentSize(SEGMENT_SIZE)
+            .writeMode(WriteMode.STAGED).build(), 2)).isEqualTo(2);
+        assertThat(JournalSpace.reserve(mapped, JournalConfig.builder().segmentSize(SEGMENT_SIZE)
+            .writeMode(WriteMode.MAPPED).build(), 2)).isEqualTo(2);
+
+        assertThat(JournalSpace.freeSegments(staged, SEGMENT_SIZE)).isEqualTo(2);
+        assertThat(JournalSpace.freeSegments(mapped, SEGMENT_SIZE)).isEqualTo(2);
+        for (final Path file : freeFiles(staged))
+        {
+            assertThat(inPageCache(file)).as("buffered zero-fill for staged writes leaves %s cached", file).isTrue();
+        }
+        if ("tmpfs".equals(Files.getFileStore(mapped).type()))
+        {
+            return; // no direct I/O there: the fill falls back to buffered writes
+        }
+        for (final Path file : freeFiles(mapped))
+        {
+            assertThat(inPageCache(file)).as("direct zero-fill for mapped writes bypasses the cache: %s", file)
+                .isFalse();
+        }
+    }
+
+    private static List<Path> freeFiles(final Path directory) throws IOException
+    {
+        try (Stream<Path> listing = Files.list(directory))
+        {
+            return listing.filter(file -> file.getFileName().toString().endsWith(SegmentFileNames.FREE_SUFFIX))
+                .toList();
+        }
+    }
+
+    private static boolean inPageCache(final Path file) throws IOException
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))
+        {
+            return channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, channel.size()).isLoaded();
+        }
+    }
+
+    @Test
     void shouldLetTheWriterTakeItsSegmentsFromTheReservationWithoutAllocatingAny()
     {
         JournalSpace.reserve(dir, SEGMENT_SIZE, 8);

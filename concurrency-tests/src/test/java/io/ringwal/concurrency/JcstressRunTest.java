@@ -24,7 +24,7 @@ class JcstressRunTest
     @Test
     void shouldNeverSeeAForbiddenOutcomeInQuickMode() throws Exception
     {
-        run("quick", 600);
+        run("quick", 1500);
     }
 
     @Test

@@ -302,7 +302,8 @@ class JournalDiskFullWarningTest
         while (events.isEmpty() && System.nanoTime() < deadline)
         {
             final JournalCounters counters = writer.counters();
-            if (counters.segmentsDirect() + counters.segmentsBufferedPages() + counters.segmentsRecycled() >=
+            if (counters.segmentsDirect() + counters.segmentsBufferedPages() + counters.segmentsBuffered() +
+                counters.segmentsRecycled() >=
                 rotations + writer.config().preparedSegments())
             {
                 return;

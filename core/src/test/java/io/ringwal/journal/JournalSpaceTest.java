@@ -108,7 +108,7 @@ class JournalSpaceTest
             counters = writer.counters();
         }
         assertThat(counters.rotations()).isGreaterThanOrEqualTo(3);
-        assertThat(counters.segmentsDirect() + counters.segmentsBufferedPages())
+        assertThat(counters.segmentsDirect() + counters.segmentsBufferedPages() + counters.segmentsBuffered())
             .as("segments zero-filled while the journal ran").isZero();
         assertThat(counters.segmentsRecycled()).isGreaterThanOrEqualTo(3);
         try (JournalReader reader = JournalReader.open(dir, 0))

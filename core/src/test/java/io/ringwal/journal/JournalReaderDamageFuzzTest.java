@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
@@ -119,11 +123,25 @@ class JournalReaderDamageFuzzTest
         runCase(seed);
     }
 
+    /**
+     * Runs the one case named by {@code -Dringwal.fuzz.seed=<seed>} (the seed a failure message quotes); skipped
+     * when the property is not set.
+     */
+    @Example
+    void shouldHoldForTheSeedGivenOnTheCommandLine() throws Exception
+    {
+        final String seed = System.getProperty("ringwal.fuzz.seed");
+        Assume.that(seed != null && !seed.isBlank());
+        runCase(Long.parseLong(seed.trim()));
+    }
+
     /** What the mutations did, for the expected outcome. */
     private static final class Damage
     {
         boolean firstDeleted;
         boolean endDestroyed;
+        /** Where the records of each segment ended before the first mutation of that file. */
+        final Map<String, Integer> recordRegionEnds = new HashMap<>();
         final List<String> notes = new ArrayList<>();
     }
 
@@ -173,8 +191,11 @@ class JournalReaderDamageFuzzTest
         final byte[] bytes = Files.readAllBytes(file);
         final String name = file.getFileName().toString();
         final int header = SegmentHeaderDescriptor.HEADER_LENGTH;
-        // in the last segment, frames end with the close marker; what lies after it is not part of the journal
-        final int end = last && bytes.length == SEGMENT ? JournalFiles.recordRegionEnd(bytes) : bytes.length;
+        // in the last segment, frames end with the close marker; what lies after it is not part of the journal. Where
+        // the records end is taken from the file as it was before this case damaged it: an earlier zeroed length
+        // would otherwise hide the close marker from the walk.
+        final int end = last && bytes.length == SEGMENT ?
+            damage.recordRegionEnds.computeIfAbsent(name, n -> JournalFiles.recordRegionEnd(bytes)) : bytes.length;
         switch (random.nextInt(10))
         {
             case 0, 1 -> // bit flip anywhere, the bytes after the close marker included

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.ringwal.format.SegmentFileNames;
 
@@ -22,22 +23,37 @@ import io.ringwal.format.SegmentFileNames;
  * holds other things but no journal (before leaving any file in it), and takes an OS file lock on
  * {@link SegmentFileNames#LOCK_FILE_NAME} so that a second writer, in this process or another, is refused instead
  * of interleaving frames. The lock file holds the owner's pid, for people; the lock itself is what counts.
+ *
+ * <p>A second writer in the same process is refused before it opens the lock file: the OS lock is a POSIX record
+ * lock, owned by the process, and closing <em>any</em> descriptor of the file drops every such lock the process
+ * holds on it. A refused open that had opened and closed the file would leave the journal open to a writer in
+ * another process. So this process keeps the directories it holds (by the directory's file key, so that any
+ * spelling of the path is the same directory) and touches the lock file of none of them.
  */
 final class JournalLock implements AutoCloseable
 {
     private static final int ATTEMPTS = 100;
 
+    /** The directories whose lock this process holds or is taking, by file key; the value is the holder's token. */
+    private static final ConcurrentHashMap<Object, Object> HELD_IN_THIS_PROCESS = new ConcurrentHashMap<>();
+
     private final FileChannel channel;
     private final FileLock lock;
     private final Path lockFile;
     private final boolean created;
+    private final Object directoryKey;
+    private final Object holdToken;
+    private boolean closed;
 
-    private JournalLock(final FileChannel channel, final FileLock lock, final Path lockFile, final boolean created)
+    private JournalLock(final FileChannel channel, final FileLock lock, final Path lockFile, final boolean created,
+        final Object directoryKey, final Object holdToken)
     {
         this.channel = channel;
         this.lock = lock;
         this.lockFile = lockFile;
         this.created = created;
+        this.directoryKey = directoryKey;
+        this.holdToken = holdToken;
     }
 
     /**
@@ -51,18 +67,47 @@ final class JournalLock implements AutoCloseable
     static JournalLock acquire(final Path dir)
     {
         prepareDirectory(dir);
-        refuseForeignDirectory(dir);
-        final Path lockFile = dir.resolve(SegmentFileNames.LOCK_FILE_NAME);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++)
+        final Object key = directoryKey(dir);
+        final Object token = new Object();
+        if (HELD_IN_THIS_PROCESS.putIfAbsent(key, token) != null)
         {
-            final JournalLock held = tryAcquire(dir, lockFile);
-            if (held != null)
-            {
-                return held;
-            }
+            throw new JournalLockedException("journal " + dir + " is already open by a writer in this process");
         }
-        throw new JournalException("cannot lock journal " + dir + ": " + lockFile + " was replaced " + ATTEMPTS +
-            " times while this writer locked it (other writers keep opening and closing the journal)");
+        try
+        {
+            refuseForeignDirectory(dir);
+            final Path lockFile = dir.resolve(SegmentFileNames.LOCK_FILE_NAME);
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++)
+            {
+                final JournalLock held = tryAcquire(dir, lockFile, key, token);
+                if (held != null)
+                {
+                    return held;
+                }
+            }
+            throw new JournalException("cannot lock journal " + dir + ": " + lockFile + " was replaced " +
+                ATTEMPTS + " times while this writer locked it (writers in other processes keep opening and " +
+                "closing the journal)");
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            HELD_IN_THIS_PROCESS.remove(key, token);
+            throw ex;
+        }
+    }
+
+    /** The directory's identity: its file key (device and inode), or its real path where there is none. */
+    private static Object directoryKey(final Path dir)
+    {
+        try
+        {
+            final Object key = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+            return key != null ? key : dir.toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot read the attributes of journal directory " + dir + ": " + ex, ex);
+        }
     }
 
     /**
@@ -75,7 +120,8 @@ final class JournalLock implements AutoCloseable
      *
      * @return the lock, or null to try again.
      */
-    private static JournalLock tryAcquire(final Path dir, final Path lockFile)
+    private static JournalLock tryAcquire(final Path dir, final Path lockFile, final Object directoryKey,
+        final Object holdToken)
     {
         FileChannel channel = null;
         boolean created = false;
@@ -111,7 +157,9 @@ final class JournalLock implements AutoCloseable
             }
             catch (final OverlappingFileLockException ex)
             {
-                throw new JournalLockedException("journal " + dir + " is already open by a writer in this process");
+                // not expected: this process takes each directory's lock file once (HELD_IN_THIS_PROCESS)
+                throw new JournalLockedException("journal " + dir + " is already open by a writer in this process " +
+                    "(" + lockFile + " is locked through another path to it)");
             }
             if (lock == null)
             {
@@ -128,7 +176,7 @@ final class JournalLock implements AutoCloseable
             final byte[] owner = ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(owner), 0);
-            return new JournalLock(channel, lock, lockFile, created);
+            return new JournalLock(channel, lock, lockFile, created, directoryKey, holdToken);
         }
         catch (final IOException ex)
         {
@@ -256,11 +304,17 @@ final class JournalLock implements AutoCloseable
      * Releases the lock and closes the lock file. A lock file this writer created is deleted first, while the
      * lock is still held, so that neither a refused open nor a clean close leaves a new one behind (a writer that
      * opened the file meanwhile finds, once it holds the lock, that the path no longer names that file, and tries
-     * again); a lock file that was there before (left by a crashed writer) stays.
+     * again); a lock file that was there before (left by a crashed writer) stays. Last, this process lets go of
+     * the directory, so another open in it may take the lock. Idempotent.
      */
     @Override
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         deleteIfCreated(lockFile, created);
         try
         {
@@ -271,5 +325,6 @@ final class JournalLock implements AutoCloseable
             // closing the channel releases the lock too
         }
         closeQuietly(channel);
+        HELD_IN_THIS_PROCESS.remove(directoryKey, holdToken);
     }
 }

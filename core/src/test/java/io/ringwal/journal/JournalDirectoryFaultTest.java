@@ -242,6 +242,34 @@ class JournalDirectoryFaultTest
     }
 
     @Test
+    void shouldKeepOtherProcessesOutAfterASecondWriterInThisProcessWasRefused() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        {
+            writer.append(JournalFiles.payload(0, 100), 0, 100);
+            writer.force();
+            for (int i = 0; i < 3; i++)
+            {
+                assertThatThrownBy(() -> JournalWriter.open(dir, config())).isInstanceOf(JournalLockedException.class)
+                    .hasMessageContaining("already open by a writer in this process");
+                assertThatThrownBy(() -> JournalSpace.reserve(dir, SEGMENT, 1))
+                    .isInstanceOf(JournalLockedException.class);
+            }
+            // the refused opens touched no descriptor of the lock file: the process still holds its OS lock
+            try (ChildJvm child = ChildJvm.start(LockHolderMain.class, List.of(), dir.toString()))
+            {
+                final int exit = child.awaitExit(60, TimeUnit.SECONDS);
+                assertThat(child.output()).as("the child's output").doesNotContain("LOCKED")
+                    .contains("locked by a writer in another process");
+                assertThat(exit).isNotZero();
+            }
+            assertThat(writer.append(JournalFiles.payload(1, 101), 0, 101)).isEqualTo(1);
+        }
+        assertRecords(dir, 2);
+    }
+
+    @Test
     void shouldRefuseAWriterWhileAnotherProcessHoldsTheJournal()
     {
         final Path dir = tmp.resolve("journal");

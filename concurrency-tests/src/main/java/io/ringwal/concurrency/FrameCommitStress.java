@@ -146,25 +146,10 @@ public class FrameCommitStress
             final FrameChecksum checksum = new FrameChecksum();
             final ByteBuffer view = buffer.byteBuffer().duplicate();
             // frame N's position: a stale frame of the earlier use whose length the previous commit zeroed
-            writeFrame(buffer, view, checksum, 0, staleSequence - 7, (byte)0x5A);
+            StressFrames.writeDataFrame(buffer, view, checksum, 0, staleSequence - 7, PAYLOAD_LENGTH, (byte)0x5A);
             buffer.putInt(FrameDescriptor.LENGTH_OFFSET, 0);
             // the next position: a complete stale frame, valid CRC, length already there
-            writeFrame(buffer, view, checksum, NEXT_OFFSET, staleSequence, (byte)0x33);
-        }
-
-        private static void writeFrame(final UnsafeBuffer buffer, final ByteBuffer view, final FrameChecksum checksum,
-            final int offset, final long sequence, final byte fill)
-        {
-            buffer.putLong(offset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-            buffer.putShort(offset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA,
-                FrameDescriptor.BYTE_ORDER);
-            for (int i = 0; i < PAYLOAD_LENGTH; i++)
-            {
-                buffer.putByte(FrameDescriptor.payloadOffset(offset) + i, (byte)(fill + i));
-            }
-            buffer.putInt(offset + FrameDescriptor.LENGTH_OFFSET, FRAME_LENGTH, FrameDescriptor.BYTE_ORDER);
-            buffer.putInt(offset + FrameDescriptor.CRC_OFFSET,
-                checksum.compute(view, offset, FRAME_LENGTH, FrameDescriptor.TYPE_DATA), FrameDescriptor.BYTE_ORDER);
+            StressFrames.writeDataFrame(buffer, view, checksum, NEXT_OFFSET, staleSequence, PAYLOAD_LENGTH, (byte)0x33);
         }
 
         /** The writer's commit of frame N: plain stores, the next length zeroed, then the release store. */

@@ -16,6 +16,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
+import io.ringwal.concurrency.StressFrames;
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.segment.MappedSegment;
@@ -69,10 +70,11 @@ public class StagedCopyStress
         final long staleSequence = (instance & 1) == 0 ? COMMITTED_SEQUENCE - 20 : COMMITTED_SEQUENCE + 1;
         final FrameChecksum checksum = new FrameChecksum();
         // frame N's position: stale bytes whose length the commit before zeroed
-        writeFrame(mapped, mappedView, checksum, 0, staleSequence - 7, (byte)0x5A);
+        StressFrames.writeDataFrame(mapped, mappedView, checksum, 0, staleSequence - 7, PAYLOAD_LENGTH, (byte)0x5A);
         mapped.putInt(FrameDescriptor.LENGTH_OFFSET, 0);
         // the next position: a complete stale frame, valid CRC, length in place
-        writeFrame(mapped, mappedView, checksum, NEXT_OFFSET, staleSequence, (byte)0x33);
+        StressFrames.writeDataFrame(mapped, mappedView, checksum, NEXT_OFFSET,
+            staleSequence, PAYLOAD_LENGTH, (byte)0x33);
         FILE.buffer().putIntVolatile(slot + NEXT_OFFSET + FrameDescriptor.LENGTH_OFFSET, FRAME_LENGTH);
     }
 
@@ -97,20 +99,6 @@ public class StagedCopyStress
     private static byte payloadByte(final int index)
     {
         return (byte)(index * 7 + 1);
-    }
-
-    private static void writeFrame(final UnsafeBuffer buffer, final ByteBuffer view, final FrameChecksum checksum,
-        final int offset, final long sequence, final byte fill)
-    {
-        buffer.putLong(offset + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-        buffer.putLong(offset + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA, FrameDescriptor.BYTE_ORDER);
-        for (int i = 0; i < PAYLOAD_LENGTH; i++)
-        {
-            buffer.putByte(FrameDescriptor.payloadOffset(offset) + i, (byte)(fill + i));
-        }
-        buffer.putInt(offset + FrameDescriptor.LENGTH_OFFSET, FRAME_LENGTH, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(offset + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(view, offset, FRAME_LENGTH, FrameDescriptor.TYPE_DATA), FrameDescriptor.BYTE_ORDER);
     }
 
     /** The writer: frame N and the zeroed length after it built in the stage, then the two-step copy. */

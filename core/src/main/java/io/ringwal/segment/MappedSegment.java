@@ -263,24 +263,6 @@ public final class MappedSegment implements AutoCloseable
     }
 
     /**
-     * Forces the whole file, data and metadata.
-     *
-     * @throws IOException if the force fails.
-     */
-    public void forceAll() throws IOException
-    {
-        try
-        {
-            mapped.force();
-        }
-        catch (final UncheckedIOException ex)
-        {
-            throw ex.getCause();
-        }
-        channel.force(true);
-    }
-
-    /**
      * Whether {@link #close()} was called.
      *
      * @return true once closed.

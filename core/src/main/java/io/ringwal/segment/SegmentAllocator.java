@@ -61,51 +61,12 @@ public final class SegmentAllocator implements AutoCloseable
     private long failedAttempts;
     private boolean running = true;
     private long fileCounter;
-    private volatile PreallocationMode modeUsed;
+    /** The mode the last prepared segment got (allocator thread only), to warn once of refused direct I/O. */
+    private PreallocationMode modeUsed;
     private volatile long waitCount;
     private volatile long waitNanos;
     private final java.util.concurrent.atomic.AtomicLong recycled = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicLongArray preparedByMode = new AtomicLongArray(PreallocationMode.values().length);
-
-    /**
-     * Starts an allocator thread for a journal directory.
-     *
-     * @param directory   the journal directory.
-     * @param segmentSize the size of each segment file.
-     * @param mode        how to allocate blocks.
-     * @param pretouch    how to fault every page in before handing a segment over.
-     * @param threadName  name of the allocator thread.
-     */
-    public SegmentAllocator(
-        final Path directory,
-        final int segmentSize,
-        final PreallocationMode mode,
-        final PretouchMode pretouch,
-        final String threadName)
-    {
-        this(directory, segmentSize, mode, null, pretouch, threadName);
-    }
-
-    /**
-     * Starts an allocator thread with one prepared segment, no recycling and no housekeeping.
-     *
-     * @param directory  the journal directory, where prepared files are created.
-     * @param segmentSize the segment size.
-     * @param mode       how to give each file real blocks.
-     * @param adaptive   chooses each segment's mode under ADAPTIVE; null otherwise.
-     * @param pretouch   how to fault pages in after mapping.
-     * @param threadName the thread's name.
-     */
-    public SegmentAllocator(
-        final Path directory,
-        final int segmentSize,
-        final PreallocationMode mode,
-        final AdaptivePreallocation adaptive,
-        final PretouchMode pretouch,
-        final String threadName)
-    {
-        this(directory, segmentSize, mode, adaptive, pretouch, 1, false, null, AllocationListener.NONE, threadName);
-    }
 
     /**
      * Starts an allocator thread for a journal directory.
@@ -538,24 +499,6 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * The allocation failure being held (preparing failed and has not succeeded since), if any.
-     *
-     * @return the failure, or null.
-     */
-    public SegmentAllocationException failure()
-    {
-        lock.lock();
-        try
-        {
-            return failure;
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    /**
      * How many failure episodes there were: runs of failed tries to prepare a segment, each ended by a success.
      * A retry that fails again does not count.
      *
@@ -587,21 +530,6 @@ public final class SegmentAllocator implements AutoCloseable
     }
 
     /**
-     * Number of segments prepared so far.
-     *
-     * @return the count.
-     */
-    public long segmentsPrepared()
-    {
-        long total = 0;
-        for (int i = 0; i < preparedByMode.length(); i++)
-        {
-            total += preparedByMode.get(i);
-        }
-        return total;
-    }
-
-    /**
      * How many segments were prepared with a concrete mode (the mode actually used: never
      * {@link PreallocationMode#ADAPTIVE}, and BUFFERED where direct I/O was refused).
      *
@@ -611,17 +539,6 @@ public final class SegmentAllocator implements AutoCloseable
     public long segmentsPrepared(final PreallocationMode used)
     {
         return preparedByMode.get(used.ordinal());
-    }
-
-    /**
-     * The preallocation mode last used, which may differ from the one asked for (direct I/O refused) and, under
-     * {@link PreallocationMode#ADAPTIVE}, is the concrete mode chosen for the last segment.
-     *
-     * @return the mode, or null before the first segment.
-     */
-    public PreallocationMode modeUsed()
-    {
-        return modeUsed;
     }
 
     /**

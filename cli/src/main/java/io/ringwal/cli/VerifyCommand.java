@@ -23,7 +23,11 @@ import picocli.CommandLine.Parameters;
         "Check a journal without changing anything.",
         "Checks every segment header, the segment chain, and every frame's length, sequence and CRC32C (the " +
             "checks recovery makes on open). Prints segments, records, first and last sequence, bytes, and the " +
-            "torn tail of the last segment if any (recovery would cut it; not damage)."
+            "torn tail of the last segment if any (recovery would cut it; not damage).",
+        "Checks every seek index file (*.seg.idx) as a reader does before using it (layout, CRC, its segment's " +
+            "identity) and each entry against the frames: it must name where a frame starts, with that frame's " +
+            "sequence. An index whose segment is gone is reported too. A wrong index is a warning, not damage " +
+            "(readers then walk the frames); verify never deletes it."
     },
     footer = {
         "",
@@ -31,9 +35,9 @@ import picocli.CommandLine.Parameters;
         "  ./ringwal verify ringwal-data/load-20250101-120000",
         "  ./ringwal verify /var/lib/app/journal && echo intact",
         "",
-        "Exit codes: 0 intact (a torn tail is allowed), 1 damaged (the first damage is printed with its file and " +
-            "byte offset) or a file could not be read, 2 bad arguments: DIR missing, not a directory, or without " +
-            "segment files."
+        "Exit codes: 0 intact (a torn tail and seek index warnings are printed but allowed), 1 damaged (the " +
+            "first damage is printed with its file and byte offset) or a file could not be read, 2 bad arguments: " +
+            "DIR missing, not a directory, or without segment files."
     })
 public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
 {
@@ -72,6 +76,15 @@ public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
         {
             out.println("other files " + report.otherFiles() + " (ignored)");
         }
+        final List<VerifyReport.SeekIndexWarning> warnings = report.seekIndexWarnings();
+        out.printf(Locale.ROOT, "seek index  %d %s checked, %s%n", report.seekIndexesChecked(),
+            report.seekIndexesChecked() == 1 ? "file" : "files", warnings.isEmpty() ? "all valid" :
+            warnings.size() + (warnings.size() == 1 ? " warning" : " warnings") +
+            " (not damage: readers walk the frames instead)");
+        for (final VerifyReport.SeekIndexWarning warning : warnings)
+        {
+            out.println("warning     " + warning);
+        }
         final VerifyReport.TornTail torn = report.tornTail();
         out.println("closed      " + (report.closedCleanly() ? "cleanly (ends with a close marker)" :
             "not cleanly: a writer has it open, it crashed, or its last segment is full"));
@@ -80,7 +93,8 @@ public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
         final SegmentChain.Damage damage = report.damage();
         if (damage == null)
         {
-            out.println("result      INTACT");
+            out.println("result      INTACT" + (warnings.isEmpty() ? "" : " (with the seek index " +
+                (warnings.size() == 1 ? "warning" : "warnings") + " above)"));
             out.flush();
             return 0;
         }

@@ -74,6 +74,35 @@ class InspectCommandsTest
     }
 
     @Test
+    void shouldCountSeekIndexFilesAndPrintWarningsButExitZeroWhenOnlyAnIndexIsWrong() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        Journals.write(dir, 600, 1000, 256 * 1024);
+
+        final CliRun clean = CliRun.run("verify", dir.toString());
+
+        assertThat(clean.exitCode).as(clean.toString()).isZero();
+        assertThat(clean.out()).contains("seek index  3 files checked, all valid\n").doesNotContain("warning")
+            .contains("result      INTACT\n");
+
+        final Path index = SegmentFileNames.indexFileOf(dir.resolve(SegmentFileNames.segmentFileName(0)));
+        final Path orphan = dir.resolve("00000000000000009999" + SegmentFileNames.INDEX_SUFFIX);
+        Files.copy(index, orphan);
+        flipByte(index, 30);
+
+        final CliRun run = CliRun.run("verify", dir.toString());
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out()).contains("seek index  4 files checked, 2 warnings (not damage: readers walk the " +
+            "frames instead)\n" +
+            "warning     " + index + ": not a valid index of 00000000000000000000.seg, readers ignore it: CRC " +
+            "mismatch").contains("\nwarning     " + orphan + ": its segment 00000000000000009999.seg does not " +
+            "exist; recovery deletes this file on the next open\n")
+            .contains("result      INTACT (with the seek index warnings above)");
+        assertThat(orphan).as("verify deletes nothing").exists();
+    }
+
+    @Test
     void shouldSayPlainlyWhenDirectoryIsNotAJournal() throws IOException
     {
         final Path empty = Files.createDirectories(tmp.resolve("empty"));

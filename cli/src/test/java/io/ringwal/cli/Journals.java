@@ -31,7 +31,18 @@ public final class Journals
     /** Writes records "record-0" .. "record-(n-1)", each padded with '.' to {@code size} bytes if larger. */
     public static void write(final Path dir, final int records, final int size)
     {
-        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        write(dir, records, size, SEGMENT_SIZE);
+    }
+
+    /**
+     * Writes records as {@link #write(Path, int, int)} does, into segments of {@code segmentSize} bytes (from 128 KiB
+     * on, the writer leaves a seek index file beside each segment it finishes).
+     */
+    public static void write(final Path dir, final int records, final int size, final int segmentSize)
+    {
+        final JournalConfig config = JournalConfig.builder().segmentSize(segmentSize)
+            .forcePolicy(ForcePolicy.never()).build();
+        try (JournalWriter writer = JournalWriter.open(dir, config))
         {
             for (int i = 0; i < records; i++)
             {

@@ -25,9 +25,60 @@ import io.ringwal.format.SegmentHeaderDescriptor;
  * a clean close it writes the file under a temporary name and renames it into place. The file is not forced: it
  * only speeds up seeks, and a reader checks it (CRC, the segment's identity, every entry it uses against the frame
  * it names) and falls back to walking the frames when it is missing, torn or stale.
+ *
+ * <p>Public for one call only: {@link #read(Path, DirectBuffer)}, the check a reader makes before it uses a file,
+ * which verify makes too.
  */
-final class SeekIndexFile
+public final class SeekIndexFile
 {
+    /**
+     * An index file as {@link #read(Path, DirectBuffer)} found it: its bytes when it is valid for the segment,
+     * otherwise what is wrong with it.
+     */
+    public static final class Contents
+    {
+        private final UnsafeBuffer file;
+        private final int length;
+        private final String problem;
+
+        Contents(final UnsafeBuffer file, final int length, final String problem)
+        {
+            this.file = file;
+            this.length = length;
+            this.problem = problem;
+        }
+
+        /**
+         * The file's bytes, from offset 0, when it is valid for the segment ({@link #problem()} is null).
+         *
+         * @return the bytes, or null when the file is not valid.
+         */
+        public UnsafeBuffer file()
+        {
+            return file;
+        }
+
+        /**
+         * The file's length in bytes.
+         *
+         * @return the length.
+         */
+        public int length()
+        {
+            return length;
+        }
+
+        /**
+         * What makes the file not valid for the segment (its layout, CRC or the copy of the segment's identity).
+         *
+         * @return the description, or null when the file is valid.
+         */
+        public String problem()
+        {
+            return problem;
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(SeekIndexFile.class.getName());
 
     /** What {@link #load} returns when the segment has no index file (yet): a reader may look again later. */
@@ -59,7 +110,7 @@ final class SeekIndexFile
         if (fromOffset > SegmentHeaderDescriptor.HEADER_LENGTH && SegmentFileNames.isSegmentFileName(
             segmentFile.getFileName().toString()))
         {
-            final UnsafeBuffer file = read(SegmentFileNames.indexFileOf(segmentFile), segment);
+            final UnsafeBuffer file = readValid(SegmentFileNames.indexFileOf(segmentFile), segment);
             if (null != file)
             {
                 final int entries = SeekIndexDescriptor.entryCount(file);
@@ -156,7 +207,7 @@ final class SeekIndexFile
             return null;
         }
         final Path indexFile = SegmentFileNames.indexFileOf(segmentFile);
-        final UnsafeBuffer file = read(indexFile, segment);
+        final UnsafeBuffer file = readValid(indexFile, segment);
         return null == file && !Files.exists(indexFile) ? ABSENT : file;
     }
 
@@ -174,32 +225,17 @@ final class SeekIndexFile
     /**
      * Reads and validates an index file; null if it is absent, unreadable or not valid for the segment.
      */
-    private static UnsafeBuffer read(final Path indexFile, final DirectBuffer segment)
+    private static UnsafeBuffer readValid(final Path indexFile, final DirectBuffer segment)
     {
-        try (FileChannel channel = FileChannel.open(indexFile, StandardOpenOption.READ))
+        try
         {
-            final long size = channel.size();
-            if (size > SeekIndexDescriptor.fileLength(SeekIndexDescriptor.MAX_ENTRIES))
+            final Contents contents = read(indexFile, segment);
+            if (null != contents.problem())
             {
-                LOG.log(System.Logger.Level.DEBUG, "ignoring seek index " + indexFile + ": " + size + " bytes");
+                LOG.log(System.Logger.Level.DEBUG, "ignoring seek index " + indexFile + ": " + contents.problem());
                 return null;
             }
-            final ByteBuffer bytes = ByteBuffer.allocate((int)size);
-            while (bytes.hasRemaining())
-            {
-                if (channel.read(bytes, bytes.position()) < 0)
-                {
-                    return null;
-                }
-            }
-            final UnsafeBuffer file = new UnsafeBuffer(bytes.array());
-            final String problem = SeekIndexDescriptor.validate(file, (int)size, segment);
-            if (null != problem)
-            {
-                LOG.log(System.Logger.Level.DEBUG, "ignoring seek index " + indexFile + ": " + problem);
-                return null;
-            }
-            return file;
+            return contents.file();
         }
         catch (final NoSuchFileException ex)
         {
@@ -209,6 +245,46 @@ final class SeekIndexFile
         {
             LOG.log(System.Logger.Level.DEBUG, "ignoring seek index " + indexFile + ": " + ex);
             return null;
+        }
+    }
+
+    /**
+     * Reads an index file and checks it against the segment it claims to index, the way a reader does before it
+     * uses it (docs/FORMAT.md §12): its length (at most {@link SeekIndexDescriptor#MAX_ENTRIES} entries), then
+     * {@link SeekIndexDescriptor#validate}: magic, layout version, entry count, CRC and the copy of the segment's
+     * identity. The entries are not checked against the frames they name. Used by the readers' load path and by
+     * verify.
+     *
+     * @param indexFile     the index file.
+     * @param segmentHeader the segment's validated 64-byte header (or the whole segment).
+     * @return the file's bytes, or what makes it not valid for the segment.
+     * @throws NoSuchFileException if the index file does not exist.
+     * @throws IOException         if it cannot be read.
+     */
+    public static Contents read(final Path indexFile, final DirectBuffer segmentHeader) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(indexFile, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            final int largest = SeekIndexDescriptor.fileLength(SeekIndexDescriptor.MAX_ENTRIES);
+            if (size > largest)
+            {
+                return new Contents(null, (int)Math.min(size, Integer.MAX_VALUE), "file is " + size +
+                    " bytes, longer than an index of " + SeekIndexDescriptor.MAX_ENTRIES + " entries (" + largest +
+                    " bytes)");
+            }
+            final ByteBuffer bytes = ByteBuffer.allocate((int)size);
+            while (bytes.hasRemaining())
+            {
+                if (channel.read(bytes, bytes.position()) < 0)
+                {
+                    return new Contents(null, bytes.position(), "file ends at " + bytes.position() +
+                        " bytes while being read (" + size + " bytes listed)");
+                }
+            }
+            final UnsafeBuffer file = new UnsafeBuffer(bytes.array());
+            final String problem = SeekIndexDescriptor.validate(file, (int)size, segmentHeader);
+            return null == problem ? new Contents(file, (int)size, null) : new Contents(null, (int)size, problem);
         }
     }
 }

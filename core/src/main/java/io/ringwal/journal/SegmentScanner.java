@@ -20,6 +20,26 @@ import io.ringwal.format.SegmentHeaderDescriptor;
  */
 public final class SegmentScanner
 {
+    /**
+     * Told about every valid frame a scan passes, in the order of the segment's chain of frames: verify checks the
+     * entries of seek index files against them.
+     */
+    @FunctionalInterface
+    public interface FrameObserver
+    {
+        /**
+         * A scan passed a valid frame (its length, type, sequence and CRC checked).
+         *
+         * @param file     the segment file scanned.
+         * @param offset   the frame's offset in the segment.
+         * @param length   the frame's length field.
+         * @param type     the frame's type.
+         * @param sequence the frame's sequence.
+         * @throws IOException if the observer fails to read a file it needs.
+         */
+        void onFrame(Path file, int offset, int length, short type, long sequence) throws IOException;
+    }
+
     private static final int WINDOW = 1024 * 1024;
 
     private ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
@@ -27,12 +47,23 @@ public final class SegmentScanner
     private final FrameChecksum checksum = new FrameChecksum();
     private long windowStart;
     private int windowLength;
+    private FrameObserver observer;
 
     /**
      * Creates a scanner.
      */
     public SegmentScanner()
     {
+    }
+
+    /**
+     * Sets the observer every later scan tells about each valid frame it passes.
+     *
+     * @param observer the observer, or null for none (the default).
+     */
+    public void frameObserver(final FrameObserver observer)
+    {
+        this.observer = observer;
     }
 
     /**
@@ -160,6 +191,10 @@ public final class SegmentScanner
                 else
                 {
                     end = SegmentScan.End.PADDING;
+                    if (observer != null)
+                    {
+                        observer.onFrame(file, offset, length, type, sequence);
+                    }
                 }
                 break;
             }
@@ -179,6 +214,10 @@ public final class SegmentScanner
                 {
                     end = SegmentScan.End.DAMAGE;
                     break;
+                }
+                if (observer != null)
+                {
+                    observer.onFrame(file, offset, length, type, sequence);
                 }
                 if (HeaderOnlyFrames.consumesSequence(type))
                 {
@@ -215,6 +254,10 @@ public final class SegmentScanner
                 damage = "CRC mismatch in frame of sequence " + sequence + " (stored 0x" +
                     Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed) + ")";
                 break;
+            }
+            if (observer != null)
+            {
+                observer.onFrame(file, offset, length, type, sequence);
             }
             records++;
             expected++;

@@ -21,6 +21,12 @@ import io.ringwal.journal.VerifyScope;
  * and CRC32C. The rules are those of recovery on open (see docs/FORMAT.md); where recovery would cut a torn tail
  * the report says so, and where recovery would refuse to open the report names the first damage.
  *
+ * <p>It also checks every seek index file ({@code *.seg.idx}, docs/FORMAT.md §12) as a reader would before using
+ * it (layout, CRC, the copy of its segment's identity) and every entry against the frames the walk passes: each
+ * must name the offset where a frame starts and that frame's sequence. An index whose segment does not exist is
+ * reported too. A wrong index is a warning ({@link VerifyReport#seekIndexWarnings()}), not damage: readers check
+ * the entries they use and walk the frames instead.
+ *
  * <p>Read-only: files are opened for reading only and read with {@link java.nio.channels.FileChannel#read} (never mapped), nothing
  * is created, deleted, locked or written. It does not need the writer's lock and can run while a writer appends:
  * in the last segment a zero frame length is simply the end. Because of that, bytes of a frame a live writer is
@@ -85,7 +91,18 @@ public final class JournalVerifier
 
     private VerifyReport run() throws IOException
     {
-        final SegmentChain chain = SegmentChain.check(directory, VerifyScope.ALL_SEGMENTS, scanner);
+        final SeekIndexVerification indexes = new SeekIndexVerification();
+        final SegmentChain chain;
+        scanner.frameObserver(indexes);
+        try
+        {
+            chain = SegmentChain.check(directory, VerifyScope.ALL_SEGMENTS, scanner);
+        }
+        finally
+        {
+            scanner.frameObserver(null);
+        }
+        indexes.finish(chain);
         final List<Path> segments = chain.segments();
         final Tally tally = new Tally();
         tally.journalId = chain.journalId();
@@ -126,7 +143,8 @@ public final class JournalVerifier
         return new VerifyReport(directory, segments, chain.tempFiles(), chain.otherFiles(), tally.journalId,
             tally.records, tally.records > 0 ? tally.firstSequence : -1, tally.records > 0 ? tally.nextSequence - 1 : -1,
             tally.segmentBytes, tally.frameBytes, tally.tornTail, tally.damage,
-            damage == null && !segments.isEmpty() && chain.lastScan() != null && chain.lastScan().closedCleanly());
+            damage == null && !segments.isEmpty() && chain.lastScan() != null && chain.lastScan().closedCleanly(),
+            indexes.checked(), indexes.warnings());
     }
 
     private static final class Tally

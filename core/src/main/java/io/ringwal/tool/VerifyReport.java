@@ -7,7 +7,8 @@ import io.ringwal.journal.SegmentChain;
 
 /**
  * What {@link JournalVerifier#verify(Path)} found. The journal is {@link #intact()} when no damage was found; a
- * torn tail of the last segment is not damage (recovery cuts it on the next open), so it is reported on its own.
+ * torn tail of the last segment is not damage (recovery cuts it on the next open), so it is reported on its own,
+ * and so are the warnings about seek index files ({@link #seekIndexWarnings()}): an index only speeds up seeks.
  */
 public final class VerifyReport
 {
@@ -76,6 +77,72 @@ public final class VerifyReport
         }
     }
 
+    /**
+     * Something wrong with a seek index file ({@code *.seg.idx}, docs/FORMAT.md §12): not damage, since a reader
+     * checks every entry it uses and walks the frames instead, but seeks into that segment lose the index.
+     */
+    public static final class SeekIndexWarning
+    {
+        private final Path file;
+        private final int entry;
+        private final long indexOffset;
+        private final String what;
+
+        SeekIndexWarning(final Path file, final int entry, final long indexOffset, final String what)
+        {
+            this.file = file;
+            this.entry = entry;
+            this.indexOffset = indexOffset;
+            this.what = what;
+        }
+
+        /**
+         * The index file.
+         *
+         * @return the file.
+         */
+        public Path file()
+        {
+            return file;
+        }
+
+        /**
+         * The number of the wrong entry (from 0), or -1 when the warning is about the whole file.
+         *
+         * @return the entry number or -1.
+         */
+        public int entry()
+        {
+            return entry;
+        }
+
+        /**
+         * The byte offset of the wrong entry in the index file, or -1 when the warning is about the whole file.
+         *
+         * @return the offset or -1.
+         */
+        public long indexOffset()
+        {
+            return indexOffset;
+        }
+
+        /**
+         * What is wrong.
+         *
+         * @return the description.
+         */
+        public String what()
+        {
+            return what;
+        }
+
+        @Override
+        public String toString()
+        {
+            return file + ": " + (entry >= 0 ? "entry " + entry + " at index offset " + indexOffset + " " : "") + what;
+        }
+    }
+
     private final Path directory;
     private final List<Path> segmentFiles;
     private final List<Path> tempFiles;
@@ -89,6 +156,8 @@ public final class VerifyReport
     private final TornTail tornTail;
     private final SegmentChain.Damage damage;
     private final boolean closedCleanly;
+    private final int seekIndexesChecked;
+    private final List<SeekIndexWarning> seekIndexWarnings;
 
     VerifyReport(
         final Path directory,
@@ -103,9 +172,13 @@ public final class VerifyReport
         final long frameBytes,
         final TornTail tornTail,
         final SegmentChain.Damage damage,
-        final boolean closedCleanly)
+        final boolean closedCleanly,
+        final int seekIndexesChecked,
+        final List<SeekIndexWarning> seekIndexWarnings)
     {
         this.closedCleanly = closedCleanly;
+        this.seekIndexesChecked = seekIndexesChecked;
+        this.seekIndexWarnings = List.copyOf(seekIndexWarnings);
         this.directory = directory;
         this.segmentFiles = List.copyOf(segmentFiles);
         this.tempFiles = List.copyOf(tempFiles);
@@ -273,6 +346,29 @@ public final class VerifyReport
         return closedCleanly;
     }
 
+    /**
+     * Number of seek index files checked: each one beside a segment whose header is valid (its layout, CRC and the
+     * copy of the segment's identity; its entries against the frames, up to any damage), and each one whose segment
+     * does not exist.
+     *
+     * @return the count.
+     */
+    public int seekIndexesChecked()
+    {
+        return seekIndexesChecked;
+    }
+
+    /**
+     * What is wrong with the seek index files checked, by file: not damage, {@link #intact()} does not depend on it.
+     * At most five wrong entries are listed per file, then one warning counts the rest.
+     *
+     * @return the warnings, empty when every index checked is valid.
+     */
+    public List<SeekIndexWarning> seekIndexWarnings()
+    {
+        return seekIndexWarnings;
+    }
+
     @Override
     public String toString()
     {
@@ -280,6 +376,7 @@ public final class VerifyReport
             ", records=" + records + ", sequences=[" + firstSequence + ".." + lastSequence + "]" +
             ", journalId=0x" + Long.toHexString(journalId) + ", segmentBytes=" + segmentBytes +
             ", frameBytes=" + frameBytes + ", closedCleanly=" + closedCleanly + (tornTail != null ? ", tornTail=" + tornTail : "") +
-            (damage != null ? ", damage=" + damage : "") + '}';
+            (damage != null ? ", damage=" + damage : "") + ", seekIndexesChecked=" + seekIndexesChecked +
+            (seekIndexWarnings.isEmpty() ? "" : ", seekIndexWarnings=" + seekIndexWarnings) + '}';
     }
 }

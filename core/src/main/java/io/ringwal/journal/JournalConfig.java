@@ -531,14 +531,11 @@ public final class JournalConfig
         /**
          * Whether a background thread writes the active segment back every MiB under the never and bounded
          * policies (it never applies under every-batch, whose forces already do). On by default: without it the
-         * whole-segment force at each rotation writes the segment back in one piece on the writer thread, which on
-         * the reference machine (2 cores, virtio disk) held records back by tens of milliseconds at each rotation
-         * (publish&rarr;written p99 31 ms instead of 3.7 ms at 500,000 records/s of 64 B; at 1,000,000 records/s
-         * with 256 MiB segments an 88 ms rotation filled the ring, and latency from the intended send time had
-         * p99 59 ms instead of 1.3 ms). Off, the publishers see less interference between rotations: writing back
-         * mapped pages costs a TLB-shootdown interrupt on every other core running the process, so with it on the
-         * publish call's p99.99 was 16 &micro;s instead of 2.5 &micro;s, and a producer-to-writer pipeline moved
-         * half as much within a segment (docs/BENCHMARKS.md). Turn it off only where a rotation's write-back fits
+         * whole-segment force at each rotation writes the segment back in one piece on the writer thread, holding
+         * records back by tens of milliseconds at each rotation, long enough to fill the ring at high rates. Off, the
+         * publishers see less interference between rotations: writing back mapped pages costs a TLB-shootdown
+         * interrupt on every other core running the process, which shows in the publish call's far tail
+         * (docs/BENCHMARKS.md, "Background write-back on or off"). Turn it off only where a rotation's write-back fits
          * in what the ring can hold. The durability promises are the same either way: the write-back never moves
          * the durable watermark.
          *

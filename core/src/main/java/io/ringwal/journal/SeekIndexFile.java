@@ -92,6 +92,11 @@ public final class SeekIndexFile
     private int stride = Integer.MAX_VALUE;
     private int count;
 
+    /** The writer's side, one per writer. */
+    SeekIndexFile()
+    {
+    }
+
     /** The writer notes the next frame that starts at or after this offset. */
     int nextOffset = Integer.MAX_VALUE;
 

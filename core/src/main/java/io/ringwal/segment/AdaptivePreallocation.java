@@ -27,9 +27,9 @@ public final class AdaptivePreallocation
      * Average force size (bytes) below which a segment's pages are brought into the page cache as single pages
      * ({@link MappedSegment#primeUncachedPages()}) rather than faulted in as large folios. Single pages make a force
      * write back only what it dirtied; large folios make write-back clean one folio with one write-protect and TLB
-     * shootdown instead of one per page. Measured on the 2-vCPU VM: a page costs ~5.5 µs of TLB shootdown when its
-     * force writes it back, against ~3 µs to write an extra 4 KiB to the disk, so large folios pay off once forces
-     * reach about 1 MiB (docs/BENCHMARKS.md, "Folio size").
+     * shootdown instead of one per page. Where the threshold lies depends on the cost of a TLB shootdown against
+     * that of writing an extra page; 1 MiB is where large folios paid off on the machine measured
+     * (docs/BENCHMARKS.md, "Folio size").
      */
     public static final long SINGLE_PAGE_FOLIO_THRESHOLD_BYTES = 1024 * 1024;
 

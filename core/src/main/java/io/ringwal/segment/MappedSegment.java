@@ -101,8 +101,8 @@ public final class MappedSegment implements AutoCloseable
      *
      * <p>Why: on Linux with large folios (ext4 since 6.x), a page fault through the mapping on a page that is not
      * cached reads it in as part of a large folio (up to 2 MiB), and a store through the mapping dirties the whole
-     * folio, so every small force writes back whole folios (measured: 10-record forces of 1 KB records wrote 5.9
-     * times the payload on ext4). A buffered write of one page creates a single-page folio, and a store through the
+     * folio, so every small force writes back whole folios (docs/BENCHMARKS.md, "Folio size"). A buffered write
+     * of one page creates a single-page folio, and a store through the
      * mapping then dirties only that page. A page already cached keeps the folio it has. The allocator primes
      * recycled segments when the writer's forces are small; with large forces, large folios are cheaper (one
      * write-protect and TLB shootdown per folio when it is written back, instead of one per page).

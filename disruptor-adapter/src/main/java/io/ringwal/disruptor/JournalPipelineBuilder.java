@@ -22,9 +22,8 @@ public final class JournalPipelineBuilder
 {
     /**
      * Default ring size: 8,192 slots. The ring must hold what arrives while the writer forces (a batch's force,
-     * or a rotation): with 1,024 slots force-every-batch batches were capped at ~512 records and ran 45 % slower
-     * than with 16,384, and every rotation filled the ring at 1 M records/s. Memory: slots × (maxRecordSize +
-     * frame header), 32 MiB with the default 4 KiB records.
+     * or a rotation); a smaller ring caps the batches and fills at rotations (docs/BENCHMARKS-PIPELINE.md, "Force
+     * policy and ring size"). Memory: slots × (maxRecordSize + frame header), 32 MiB with the default 4 KiB records.
      */
     public static final int DEFAULT_RING_SIZE = 8192;
 
@@ -37,9 +36,8 @@ public final class JournalPipelineBuilder
     public static final int DEFAULT_MAX_RECORD_SIZE = 4096;
     /**
      * Default largest batch the writer takes before it ends the batch (and forces, per the policy): no limit but the
-     * ring's, so that a force covers everything that arrived during the previous one, as a group commit does.
-     * Flat out at 1 KiB under every-batch, batches of ~4,000 records moved 20–40 % more than a cap of 1,024; at
-     * 100 k records/s batches are small either way (docs/BENCHMARKS.md, "Current figures").
+     * ring's, so that a force covers everything that arrived during the previous one, as a group commit does
+     * (the measurements behind it: docs/BENCHMARKS.md).
      */
     public static final int DEFAULT_MAX_BATCH_SIZE = Integer.MAX_VALUE;
     /** Default number of threads that can park in an await for durability without falling back to polling. */
@@ -136,9 +134,8 @@ public final class JournalPipelineBuilder
      * The default wait strategy: the writer spins for {@value #DEFAULT_SPIN_NANOS} ns, then yields for up to
      * {@value #DEFAULT_YIELD_NANOS} ns, and only then blocks ({@link LiteTimeoutBlockingWaitStrategy} with the idle
      * timeout, so a bounded policy's time bound still holds). A writer that blocks as soon as the ring is empty
-     * must be woken by the producer (a lock and a futex wake on the publish path): at 1 M records/s that made the
-     * publish call's p99 7 µs and let the producer fall behind; a writer that only spins or yields starves the
-     * allocator thread on 2 cores when idle.
+     * must be woken by the producer, a lock and a futex wake on the publish path; a writer that only spins or
+     * yields starves the allocator thread when cores are few (docs/BENCHMARKS-PIPELINE.md, "Wait strategy").
      *
      * @param config the journal configuration (its force policy sets the idle timeout).
      * @return a new wait strategy.

@@ -209,8 +209,8 @@ public final class ShipperConfig
 
     /**
      * Longest time a transaction stays open while the shipper is behind (its last 64 reads of the journal each
-     * filled a whole batch of 1,024 records, so the backlog exceeds 65,536 records): catching up on a backlog, fewer commits (each stalls sending) ship faster, and the backlog
-     * dominates the lag anyway. Never below {@link #maxTransactionNanos()}.
+     * filled a whole batch of 1,024 records, so the backlog exceeds 65,536 records): catching up on a backlog,
+     * fewer commits (each stalls sending) ship faster, and the backlog dominates the lag anyway. Never below {@link #maxTransactionNanos()}.
      *
      * @return nanoseconds.
      */

@@ -46,8 +46,12 @@ public enum PreallocationMode
     ADAPTIVE,
 
     /**
-     * A sparse file ({@code ftruncate}). No blocks are reserved: a store through the mapping on a full disk
-     * raises SIGBUS and kills the JVM. Only for tests and for users who accept that risk.
+     * A sparse file ({@code ftruncate}). No blocks are reserved: they are allocated as the data is written back,
+     * so each byte reaches the disk once, but a full disk can be met in the middle of a segment instead of at a
+     * rotation. Under mapped writes a store into a hole on a full disk raises SIGBUS and kills the JVM; never use
+     * it there. Under staged writes the writer then fails cleanly ({@code write(2)} returns ENOSPC): for a journal
+     * that can neither reserve nor recycle segments and accepts that failure, it is the fastest first fill (see
+     * docs/BENCHMARKS.md, "A new journal without reserved files").
      */
     SPARSE
 }

@@ -134,8 +134,8 @@ public final class StatCommand implements Callable<Integer>, RingwalSubcommand
                 CountersDescriptor.FILE_NAME + ")";
             if (json)
             {
-                out.println("{\"directory\":" + quote(dir.toAbsolutePath().toString()) +
-                    ",\"status\":\"absent\",\"message\":" + quote(message) + "}");
+                out.println("{\"directory\":" + JsonText.quote(dir.toAbsolutePath().toString()) +
+                    ",\"status\":\"absent\",\"message\":" + JsonText.quote(message) + "}");
             }
             else
             {
@@ -239,9 +239,9 @@ public final class StatCommand implements Callable<Integer>, RingwalSubcommand
         final double seconds)
     {
         final StringBuilder sb = new StringBuilder(1024);
-        sb.append("{\"directory\":").append(quote(dir.toAbsolutePath().toString()));
+        sb.append("{\"directory\":").append(JsonText.quote(dir.toAbsolutePath().toString()));
         sb.append(",\"status\":\"").append(status.name().toLowerCase(java.util.Locale.ROOT)).append('"');
-        sb.append(",\"message\":").append(quote(summary(reader, status)));
+        sb.append(",\"message\":").append(JsonText.quote(summary(reader, status)));
         sb.append(",\"pid\":").append(reader.pid());
         sb.append(",\"processStartEpochMillis\":").append(reader.processStartEpochMillis());
         sb.append(",\"startEpochMillis\":").append(reader.startEpochMillis());
@@ -250,7 +250,7 @@ public final class StatCommand implements Callable<Integer>, RingwalSubcommand
         sb.append(",\"layoutVersion\":").append(reader.layoutVersion());
         sb.append(",\"ringSize\":").append(reader.ringSize());
         final String reason = reader.failureReason();
-        sb.append(",\"failureReason\":").append(reason == null ? "null" : quote(reason));
+        sb.append(",\"failureReason\":").append(reason == null ? "null" : JsonText.quote(reason));
         sb.append(",\"counters\":{");
         for (final CounterId id : CounterId.values())
         {
@@ -276,27 +276,5 @@ public final class StatCommand implements Callable<Integer>, RingwalSubcommand
         }
         sb.append('}');
         out.println(sb);
-    }
-
-    private static String quote(final String text)
-    {
-        final StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++)
-        {
-            final char c = text.charAt(i);
-            if (c == '"' || c == '\\')
-            {
-                sb.append('\\').append(c);
-            }
-            else if (c < 0x20)
-            {
-                sb.append(String.format("\\u%04x", (int)c));
-            }
-            else
-            {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -11,6 +11,7 @@ import io.ringwal.tool.JournalVerifier;
 import io.ringwal.tool.VerifyReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -34,6 +35,7 @@ import picocli.CommandLine.Parameters;
         "Examples:",
         "  ./ringwal verify ringwal-data/load-20250101-120000",
         "  ./ringwal verify /var/lib/app/journal && echo intact",
+        "  ./ringwal verify /var/lib/app/journal --json         one JSON object",
         "",
         "Exit codes: 0 intact (a torn tail and seek index warnings are printed but allowed), 1 damaged (the " +
             "first damage is printed with its file and byte offset) or a file could not be read, 2 bad arguments: " +
@@ -46,6 +48,9 @@ public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     private Path dir;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the text report (same exit codes).")
+    private boolean json;
 
     /**
      * Creates the command (picocli fills in its options).
@@ -60,6 +65,12 @@ public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
         JournalDirectories.requireJournal(spec.commandLine(), dir);
         final VerifyReport report = JournalVerifier.verify(dir);
         final PrintWriter out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.println(toJson(report));
+            out.flush();
+            return report.damage() == null ? 0 : RingwalCommand.EXIT_FAILED;
+        }
         out.printf(Locale.ROOT, "journal     %s (journal id 0x%016x)%n", dir.toAbsolutePath(), report.journalId());
         final List<Path> segments = report.segmentFiles();
         out.printf(Locale.ROOT, "segments    %d%s, %,d bytes%n", segments.size(), segments.isEmpty() ? "" :
@@ -102,6 +113,74 @@ public final class VerifyCommand implements Callable<Integer>, RingwalSubcommand
             damage.what() + " (counts above cover the journal before it)");
         out.flush();
         return RingwalCommand.EXIT_FAILED;
+    }
+
+    private String toJson(final VerifyReport report)
+    {
+        final StringBuilder sb = new StringBuilder(512);
+        final SegmentChain.Damage damage = report.damage();
+        sb.append("{\"directory\":").append(JsonText.quote(dir.toAbsolutePath().toString()))
+            .append(",\"result\":").append(damage == null ? "\"intact\"" : "\"damaged\"")
+            .append(",\"journalId\":").append(JsonText.quote(String.format(Locale.ROOT, "0x%016x",
+            report.journalId())))
+            .append(",\"segments\":").append(report.segmentFiles().size())
+            .append(",\"firstSegment\":").append(report.segmentFiles().isEmpty() ? "null" :
+            JsonText.quote(name(report.segmentFiles().get(0))))
+            .append(",\"lastSegment\":").append(report.segmentFiles().isEmpty() ? "null" :
+            JsonText.quote(name(report.segmentFiles().get(report.segmentFiles().size() - 1))))
+            .append(",\"segmentBytes\":").append(report.segmentBytes())
+            .append(",\"records\":").append(report.records())
+            .append(",\"firstSequence\":").append(report.records() > 0 ? report.firstSequence() : "null")
+            .append(",\"lastSequence\":").append(report.records() > 0 ? report.lastSequence() : "null")
+            .append(",\"frameBytes\":").append(report.frameBytes());
+        appendNames(sb, "tempFiles", report.tempFiles());
+        appendNames(sb, "otherFiles", report.otherFiles());
+        sb.append(",\"seekIndexesChecked\":").append(report.seekIndexesChecked()).append(",\"seekIndexWarnings\":[");
+        final List<VerifyReport.SeekIndexWarning> warnings = report.seekIndexWarnings();
+        for (int i = 0; i < warnings.size(); i++)
+        {
+            final VerifyReport.SeekIndexWarning warning = warnings.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"file\":").append(JsonText.quote(warning.file().toString()))
+                .append(",\"entry\":").append(warning.entry())
+                .append(",\"indexOffset\":").append(warning.indexOffset())
+                .append(",\"problem\":").append(JsonText.quote(warning.what())).append('}');
+        }
+        sb.append("],\"closedCleanly\":").append(report.closedCleanly());
+        final VerifyReport.TornTail torn = report.tornTail();
+        sb.append(",\"tornTail\":");
+        if (torn == null)
+        {
+            sb.append("null");
+        }
+        else
+        {
+            sb.append("{\"file\":").append(JsonText.quote(torn.file().toString()))
+                .append(",\"offset\":").append(torn.offset())
+                .append(",\"bytes\":").append(torn.bytes())
+                .append(",\"problem\":").append(JsonText.quote(torn.what())).append('}');
+        }
+        sb.append(",\"damage\":");
+        if (damage == null)
+        {
+            sb.append("null");
+        }
+        else
+        {
+            sb.append("{\"file\":").append(JsonText.quote(damage.file().toString()))
+                .append(",\"offset\":").append(damage.offset())
+                .append(",\"problem\":").append(JsonText.quote(damage.what())).append('}');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static void appendNames(final StringBuilder sb, final String field, final List<Path> files)
+    {
+        sb.append(",\"").append(field).append("\":[");
+        for (int i = 0; i < files.size(); i++)
+        {
+            sb.append(i == 0 ? "" : ",").append(JsonText.quote(files.get(i).toString()));
+        }
+        sb.append(']');
     }
 
     private static String name(final Path path)

@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /**
  * JSON string literals for the commands' {@code --json} output (one object per line, written by hand: the
- * operators' tools depend on no JSON library).
+ * operators' tools depend on no JSON library). Public for the other modules' commands ({@code load}).
  */
-final class JsonText
+public final class JsonText
 {
     private JsonText()
     {
@@ -18,7 +18,7 @@ final class JsonText
      * @param text the text, or null.
      * @return the quoted, escaped text, or {@code null} for null.
      */
-    static String quote(final String text)
+    public static String quote(final String text)
     {
         if (text == null)
         {

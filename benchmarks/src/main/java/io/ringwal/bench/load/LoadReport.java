@@ -10,6 +10,8 @@ import java.util.Locale;
 
 import org.HdrHistogram.Histogram;
 
+import io.ringwal.cli.JsonText;
+
 /**
  * Formats a {@link LoadResult} and its {@link VerifyResult} as text or as one JSON object, and writes the
  * histograms in HdrHistogram's percentile-distribution format.
@@ -245,23 +247,6 @@ public final class LoadReport
      */
     public static StringBuilder string(final StringBuilder sb, final String value)
     {
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++)
-        {
-            final char ch = value.charAt(i);
-            if (ch == '"' || ch == '\\')
-            {
-                sb.append('\\').append(ch);
-            }
-            else if (ch < 0x20)
-            {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int)ch));
-            }
-            else
-            {
-                sb.append(ch);
-            }
-        }
-        return sb.append('"');
+        return sb.append(JsonText.quote(value));
     }
 }

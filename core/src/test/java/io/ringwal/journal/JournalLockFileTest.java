@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ringwal.format.SegmentFileNames;
+import io.ringwal.testing.ChildJvm;
+import io.ringwal.testing.LockContenderMain;
 
 /**
  * The lock file: a refused open leaves no new lock file behind, a clean close removes the one it made, a lock
@@ -122,5 +124,42 @@ class JournalLockFileTest
         }
         assertThat(problem.get()).isNull();
         assertThat(opens.get()).isPositive();
+    }
+
+    /**
+     * Three processes of two threads each open and close the journal for 4 s, each holder marking its hold with an
+     * exclusively created file. Exercises the in-process refusal (which must not touch the lock file: closing a
+     * descriptor of it drops the process's POSIX lock) and the cross-process lock-file dance together; before the
+     * in-process refusal came first, such a run admitted two writers at once about four times a second.
+     */
+    @Test
+    void shouldNeverAdmitTwoWritersWhileThreadsOfSeveralProcessesOpenAndCloseTheJournal() throws Exception
+    {
+        try (JournalWriter writer = JournalWriter.open(dir, config()))
+        {
+            writer.append(new byte[8], 0, 8);
+        }
+        final List<ChildJvm> children = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                children.add(ChildJvm.start(LockContenderMain.class, List.of(), dir.toString(), "2", "4000"));
+            }
+            long opens = 0;
+            for (final ChildJvm child : children)
+            {
+                assertThat(child.awaitExit(120, TimeUnit.SECONDS)).as(child.output()).isZero();
+                final String result = child.awaitLine("RESULT", 10, TimeUnit.SECONDS);
+                assertThat(child.output()).as("problems").doesNotContain("PROBLEM");
+                assertThat(result).as(child.output()).contains(" twoHolders=0 ").endsWith(" failures=0");
+                opens += Long.parseLong(result.replaceAll(".*opens=(\\d+) .*", "$1"));
+            }
+            assertThat(opens).as("writers that got the journal").isPositive();
+        }
+        finally
+        {
+            children.forEach(ChildJvm::close);
+        }
     }
 }

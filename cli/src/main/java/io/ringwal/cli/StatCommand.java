@@ -249,8 +249,7 @@ public final class StatCommand implements Callable<Integer>, RingwalSubcommand
         sb.append(",\"state\":\"").append(CountersDescriptor.stateName(reader.state())).append('"');
         sb.append(",\"layoutVersion\":").append(reader.layoutVersion());
         sb.append(",\"ringSize\":").append(reader.ringSize());
-        final String reason = reader.failureReason();
-        sb.append(",\"failureReason\":").append(reason == null ? "null" : JsonText.quote(reason));
+        sb.append(",\"failureReason\":").append(JsonText.quote(reader.failureReason()));
         sb.append(",\"counters\":{");
         for (final CounterId id : CounterId.values())
         {

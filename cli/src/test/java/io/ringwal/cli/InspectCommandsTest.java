@@ -295,7 +295,8 @@ class InspectCommandsTest
             name -> assertThat(CliRun.run("--help").out()).contains(name));
     }
 
-    private static void flipByte(final Path file, final long offset) throws IOException
+    /** Flips bits of one byte of a file in place. */
+    static void flipByte(final Path file, final long offset) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {

@@ -3,7 +3,6 @@ package io.ringwal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +50,7 @@ class VerifyJsonTest
         Journals.write(dir, 1000, 200);
         final Path first = dir.resolve(SegmentFileNames.segmentFileName(0));
         final long frameOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
-        try (RandomAccessFile file = new RandomAccessFile(first.toFile(), "rw"))
-        {
-            final long at = frameOffset + FrameDescriptor.HEADER_LENGTH + 3;
-            file.seek(at);
-            final int value = file.read();
-            file.seek(at);
-            file.write(value ^ 0x40);
-        }
+        InspectCommandsTest.flipByte(first, frameOffset + FrameDescriptor.HEADER_LENGTH + 3);
 
         final CliRun run = CliRun.run("verify", dir.toString(), "--json");
 

@@ -88,15 +88,7 @@ final class SeekIndexVerification implements SegmentScanner.FrameObserver
         if (file != currentSegment)
         {
             currentSegment = file;
-            if (indexes.containsKey(file))
-            {
-                current = indexes.get(file);
-            }
-            else
-            {
-                current = open(file);
-                indexes.put(file, current);
-            }
+            current = indexOf(file);
         }
         final Index index = current;
         if (index == null)
@@ -156,16 +148,7 @@ final class SeekIndexVerification implements SegmentScanner.FrameObserver
                 }
                 continue;
             }
-            final Index index;
-            if (indexes.containsKey(segment))
-            {
-                index = indexes.get(segment);
-            }
-            else
-            {
-                index = open(segment);
-                indexes.put(segment, index);
-            }
+            final Index index = indexOf(segment);
             if (index != null)
             {
                 finishEntries(index, scans.get(segment));
@@ -217,6 +200,18 @@ final class SeekIndexVerification implements SegmentScanner.FrameObserver
             warnings.add(new VerifyReport.SeekIndexWarning(index.file, -1, -1, (index.wrongEntries -
                 MAX_ENTRY_WARNINGS) + " more of its entries are wrong (not listed)"));
         }
+    }
+
+    /** The segment's index as {@link #open} found it, opened once per segment (null is kept too: no usable index). */
+    private Index indexOf(final Path segment) throws IOException
+    {
+        if (indexes.containsKey(segment))
+        {
+            return indexes.get(segment);
+        }
+        final Index index = open(segment);
+        indexes.put(segment, index);
+        return index;
     }
 
     /**

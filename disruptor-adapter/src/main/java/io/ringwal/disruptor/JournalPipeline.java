@@ -15,6 +15,7 @@ import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.ProducerType;
 
+import io.ringwal.format.FrameDescriptor;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalClosedException;
 import io.ringwal.journal.JournalConfig;
@@ -87,6 +88,8 @@ public final class JournalPipeline implements AutoCloseable
 
     private final Path directory;
     private final int maxRecordSize;
+    private final int slotSize;
+    private final RingMemory ringMemory;
     private final Framing framing;
     private final RingBuffer<RecordSlot> ringBuffer;
     private final PipelineCounters counters = new PipelineCounters();
@@ -103,6 +106,7 @@ public final class JournalPipeline implements AutoCloseable
         final ProducerType producerType,
         final WaitStrategy waitStrategy,
         final int maxRecordSize,
+        final int slotSize,
         final int maxBatchSize,
         final ThreadFactory threadFactory,
         final DurabilityListener listener,
@@ -114,7 +118,10 @@ public final class JournalPipeline implements AutoCloseable
         this.directory = directory;
         this.maxRecordSize = maxRecordSize;
         this.framing = framing;
-        final RecordSlot[] slots = RecordSlot.allocate(ringSize, maxRecordSize);
+        this.slotSize = slotSize;
+        this.ringMemory = new RingMemory(
+            RingMemory.chunkSizeFor(ringSize, FrameDescriptor.HEADER_LENGTH + maxRecordSize));
+        final RecordSlot[] slots = RecordSlot.allocate(ringSize, slotSize, maxRecordSize, ringMemory);
         final int[] next = new int[1];
         this.ringBuffer = RingBuffer.create(producerType, () -> slots[next[0]++], ringSize, waitStrategy);
         this.state = new PipelineState(directory);
@@ -473,6 +480,38 @@ public final class JournalPipeline implements AutoCloseable
     public int maxRecordSize()
     {
         return maxRecordSize;
+    }
+
+    /**
+     * The payload bytes each ring slot preallocated ({@link JournalPipelineBuilder#slotSize}).
+     *
+     * @return bytes.
+     */
+    public int slotSize()
+    {
+        return slotSize;
+    }
+
+    /**
+     * The off-heap memory the ring's slots hold now: the ring's own buffer plus the buffers of slots that grew for
+     * records longer than the slot size.
+     *
+     * @return bytes.
+     */
+    public long ringMemoryBytes()
+    {
+        return ringMemory.bytes();
+    }
+
+    /**
+     * How many times a ring slot grew for a record longer than it held (each growth allocates one direct buffer on
+     * the publishing thread).
+     *
+     * @return the count.
+     */
+    public long slotGrowths()
+    {
+        return ringMemory.growths();
     }
 
     /**

@@ -5,11 +5,14 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.BitUtil;
+
 import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.ProducerType;
 
+import io.ringwal.format.FrameDescriptor;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.segment.AllocationListener;
@@ -23,7 +26,8 @@ public final class JournalPipelineBuilder
     /**
      * Default ring size: 8,192 slots. The ring must hold what arrives while the writer forces (a batch's force,
      * or a rotation); a smaller ring caps the batches and fills at rotations (docs/BENCHMARKS-PIPELINE.md, "Force
-     * policy and ring size"). Memory: slots × (maxRecordSize + frame header), 32 MiB with the default 4 KiB records.
+     * policy and ring size"). Memory: slots × ({@link #slotSize slot size} + frame header) at start, 2.5 MiB with
+     * the default slot size; each slot then grows to about the largest record it carries.
      */
     public static final int DEFAULT_RING_SIZE = 8192;
 
@@ -32,14 +36,24 @@ public final class JournalPipelineBuilder
 
     /** How long the default wait strategy yields before it blocks, in nanoseconds. */
     public static final long DEFAULT_YIELD_NANOS = 1_000_000;
-    /** Default largest record the pipeline accepts, in bytes (each slot preallocates this much). */
+    /** Default largest record the pipeline accepts, in bytes. */
     public static final int DEFAULT_MAX_RECORD_SIZE = 4096;
+    /**
+     * Default payload bytes each ring slot holds before it grows: 256, or the maximum record size when that is
+     * smaller (the measurements behind it: docs/BENCHMARKS-PIPELINE.md, "Slot size").
+     */
+    public static final int DEFAULT_SLOT_SIZE = 256;
     /**
      * Default largest batch the writer takes before it ends the batch (and forces, per the policy): no limit but the
      * ring's, so that a force covers everything that arrived during the previous one, as a group commit does
      * (the measurements behind it: docs/BENCHMARKS.md).
      */
     public static final int DEFAULT_MAX_BATCH_SIZE = Integer.MAX_VALUE;
+    /**
+     * The most slot memory a ring may need once every slot has grown to the maximum record size: 1 GiB.
+     * {@link #build()} refuses a ring size and maximum record size beyond it.
+     */
+    public static final long MAX_RING_MEMORY = 1L << 30;
     /** Default number of threads that can park in an await for durability without falling back to polling. */
     public static final int DEFAULT_MAX_PARKED_WAITERS = 64;
     /** Default idle timeout of the default wait strategy when the force policy has no time bound. */
@@ -58,6 +72,7 @@ public final class JournalPipelineBuilder
     private WaitStrategy waitStrategy;
     private long idleTimeoutNanos = -1;
     private int maxRecordSize = -1;
+    private int slotSize = -1;
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private ThreadFactory threadFactory;
     private DurabilityListener durabilityListener = DurabilityListener.NONE;
@@ -88,7 +103,7 @@ public final class JournalPipelineBuilder
     }
 
     /**
-     * Number of ring slots: a power of two, at least 2. Each slot preallocates {@link #maxRecordSize} bytes.
+     * Number of ring slots: a power of two, at least 2. Each slot preallocates {@link #slotSize} bytes.
      *
      * @param ringSize the size.
      * @return this builder.
@@ -162,9 +177,9 @@ public final class JournalPipelineBuilder
     }
 
     /**
-     * Largest record the pipeline accepts, at most the journal configuration's maximum. Every slot preallocates
-     * this much off-heap memory. Defaults to {@value #DEFAULT_MAX_RECORD_SIZE} bytes, or the journal's maximum
-     * when that is smaller.
+     * Largest record the pipeline accepts, at most the journal configuration's maximum. A slot grows to this size
+     * only when it carries such a record ({@link #slotSize}). Defaults to {@value #DEFAULT_MAX_RECORD_SIZE} bytes, or
+     * the journal's maximum when that is smaller.
      *
      * @param maxRecordSize bytes.
      * @return this builder.
@@ -172,6 +187,23 @@ public final class JournalPipelineBuilder
     public JournalPipelineBuilder maxRecordSize(final int maxRecordSize)
     {
         this.maxRecordSize = maxRecordSize;
+        return this;
+    }
+
+    /**
+     * Payload bytes each ring slot preallocates (off-heap, all slots in one buffer). A record longer than its slot
+     * grows that slot into a buffer of its own, sized to the next power of two that holds the record (at least
+     * double, at most {@link #maxRecordSize}), which the slot keeps: after the first laps of the ring each slot holds
+     * about the largest record it has carried, and publishing allocates nothing more. Set it to the maximum record
+     * size to preallocate every slot in full (no growth, ring memory fixed at build time). Defaults to
+     * {@value #DEFAULT_SLOT_SIZE}, or the maximum record size when that is smaller.
+     *
+     * @param slotSize bytes, from 1 to the maximum record size.
+     * @return this builder.
+     */
+    public JournalPipelineBuilder slotSize(final int slotSize)
+    {
+        this.slotSize = slotSize;
         return this;
     }
 
@@ -340,6 +372,19 @@ public final class JournalPipelineBuilder
             throw new IllegalArgumentException("maxRecordSize=" + maxRecord + " exceeds the journal's maxRecordSize=" +
                 config.maxRecordSize());
         }
+        final int slot = slotSize >= 0 ? slotSize : Math.min(DEFAULT_SLOT_SIZE, maxRecord);
+        if (slot < 1 || slot > maxRecord)
+        {
+            throw new IllegalArgumentException("slotSize=" + slot + " must be from 1 to maxRecordSize=" + maxRecord);
+        }
+        final long fullRing = (long)ringSize * BitUtil.align(FrameDescriptor.HEADER_LENGTH + maxRecord,
+            BitUtil.CACHE_LINE_LENGTH);
+        if (fullRing > MAX_RING_MEMORY)
+        {
+            throw new IllegalArgumentException("ringSize=" + ringSize + " x maxRecordSize=" + maxRecord + " needs " +
+                fullRing + " bytes of slot memory once every slot has grown to the largest record, more than " +
+                "the " + MAX_RING_MEMORY + " a pipeline allows: lower one of them");
+        }
         if (maxBatchSize <= 0)
         {
             throw new IllegalArgumentException("maxBatchSize=" + maxBatchSize + " must be positive");
@@ -357,7 +402,7 @@ public final class JournalPipelineBuilder
             return thread;
         };
         final JournalPipeline pipeline = new JournalPipeline(dir, config, ringSize, producerType, strategy, maxRecord,
-            maxBatchSize, factory, durabilityListener, maxParkedWaiters, framing, writtenListener, shutdownDrainNanos);
+            slot, maxBatchSize, factory, durabilityListener, maxParkedWaiters, framing, writtenListener, shutdownDrainNanos);
         pipeline.publishCountersFile(countersFile);
         return pipeline;
     }

@@ -2,28 +2,42 @@ package io.ringwal.disruptor;
 
 import java.nio.ByteBuffer;
 
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
 
 /**
- * One ring slot: a preallocated region of {@code FrameDescriptor.HEADER_LENGTH + maxRecordSize} bytes of
- * off-heap memory, carved out of one direct buffer shared by the whole ring, plus the record length. The
+ * One ring slot: off-heap memory for a frame header and a record, plus the record length. A slot starts with room
+ * for a record of the ring's slot size, carved out of one direct buffer shared by the whole ring; a longer record
+ * (up to the pipeline's maximum) grows the slot into a larger region carved from the ring's {@link RingMemory},
+ * which the slot keeps, so each slot holds about the largest record it has carried and a ring of small records
+ * costs small slots. The
  * {@link #payload} view starts where a frame's payload starts, so a record written there can be framed in place.
  *
  * <p>A slot belongs to the producer between claim and publish, and to the writer thread after publish; the ring
- * buffer's sequence publication orders the hand-over.
+ * buffer's sequence publication orders the hand-over, including a growth (the producer rewraps the views before it
+ * publishes; the writer reads them after).
  */
 final class RecordSlot
 {
     /** The whole frame area: header then payload. */
-    final UnsafeBuffer frame;
-    /** The payload area, capacity {@code maxRecordSize}. */
-    final UnsafeBuffer payload;
-    /** A view of the frame area for the CRC, private to whoever owns the slot. */
-    private final ByteBuffer frameView;
+    final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
+    /** The payload area, of the slot's current {@link #capacity()}. */
+    final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    /** The payload area as translators see it: it grows the slot when written beyond its capacity. */
+    final SlotPayloadBuffer translatorBuffer;
+    private final RingMemory memory;
+    private final int maxRecordSize;
     private final FrameChecksum checksum = new FrameChecksum();
+    /** The direct buffer the frame area lives in, at {@link #storageOffset}. */
+    private ByteBuffer storage;
+    private int storageOffset;
+    /** A view of the frame area for the CRC, private to whoever owns the slot. */
+    private ByteBuffer frameView;
+    private int capacity;
     /** The record length set by the producer. */
     int length;
     /**
@@ -32,12 +46,86 @@ final class RecordSlot
      */
     boolean skipped;
 
-    RecordSlot(final ByteBuffer memory, final int offset, final int maxRecordSize)
+    private RecordSlot(
+        final RingMemory memory, final ByteBuffer shared, final int offset, final int slotSize, final int maxRecordSize)
     {
-        final int frameCapacity = FrameDescriptor.HEADER_LENGTH + maxRecordSize;
-        this.frame = new UnsafeBuffer(memory, offset, frameCapacity);
-        this.payload = new UnsafeBuffer(memory, offset + FrameDescriptor.HEADER_LENGTH, maxRecordSize);
-        this.frameView = memory.slice(offset, frameCapacity);
+        this.memory = memory;
+        this.maxRecordSize = maxRecordSize;
+        this.translatorBuffer = new SlotPayloadBuffer(this);
+        wrap(shared, offset, slotSize);
+    }
+
+    /**
+     * The payload bytes the slot holds without growing.
+     *
+     * @return bytes, from the ring's slot size to the pipeline's maximum record size.
+     */
+    int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * The direct buffer the slot's frame area lives in now (it changes when the slot grows).
+     *
+     * @return the buffer.
+     */
+    ByteBuffer storage()
+    {
+        return storage;
+    }
+
+    /**
+     * Offset of the payload within {@link #storage()}.
+     *
+     * @return the offset.
+     */
+    int payloadOffsetInStorage()
+    {
+        return storageOffset + FrameDescriptor.HEADER_LENGTH;
+    }
+
+    /**
+     * Makes room for a payload of {@code required} bytes, growing the slot if it holds less; the bytes already in
+     * the slot (header and payload) are kept. Allocates only when the slot grows.
+     *
+     * @param required the payload bytes needed.
+     * @throws IndexOutOfBoundsException if {@code required} exceeds the pipeline's maximum record size.
+     */
+    void ensureCapacity(final int required)
+    {
+        if (required > capacity)
+        {
+            grow(required);
+        }
+    }
+
+    private void grow(final int required)
+    {
+        if (required > maxRecordSize)
+        {
+            throw new IndexOutOfBoundsException("record of at least " + required + " bytes exceeds the journal " +
+                "pipeline's maxRecordSize=" + maxRecordSize);
+        }
+        final int newCapacity = (int)Math.min(maxRecordSize,
+            Math.max(2L * capacity, BitUtil.findNextPositivePowerOfTwo(required)));
+        final RingMemory.Region region = memory.carve(
+            BitUtil.align(FrameDescriptor.HEADER_LENGTH + newCapacity, BitUtil.CACHE_LINE_LENGTH));
+        new UnsafeBuffer(region.memory, region.offset, FrameDescriptor.HEADER_LENGTH + capacity)
+            .putBytes(0, frame, 0, FrameDescriptor.HEADER_LENGTH + capacity);
+        wrap(region.memory, region.offset, newCapacity);
+    }
+
+    private void wrap(final ByteBuffer buffer, final int offset, final int payloadCapacity)
+    {
+        final int frameCapacity = FrameDescriptor.HEADER_LENGTH + payloadCapacity;
+        storage = buffer;
+        storageOffset = offset;
+        capacity = payloadCapacity;
+        frame.wrap(buffer, offset, frameCapacity);
+        payload.wrap(buffer, offset + FrameDescriptor.HEADER_LENGTH, payloadCapacity);
+        frameView = buffer.slice(offset, frameCapacity);
+        translatorBuffer.rewrap(payload.addressOffset(), payloadCapacity);
     }
 
     /**
@@ -60,33 +148,26 @@ final class RecordSlot
     }
 
     /**
-     * Allocates the slots of a ring in one direct buffer, each on its own cache lines.
+     * Allocates the slots of a ring in one direct buffer, each on its own cache lines, with room for a record of
+     * {@code slotSize} bytes; a slot grows, up to {@code maxRecordSize}, when a longer record comes.
      *
      * @param ringSize      number of slots.
+     * @param slotSize      payload bytes each slot holds before it grows.
      * @param maxRecordSize largest payload.
+     * @param memory        the ring's memory account.
      * @return the slots, in ring index order.
      */
-    static RecordSlot[] allocate(final int ringSize, final int maxRecordSize)
+    static RecordSlot[] allocate(final int ringSize, final int slotSize, final int maxRecordSize, final RingMemory memory)
     {
-        final int stride = align(FrameDescriptor.HEADER_LENGTH + maxRecordSize, 64);
-        final long total = (long)stride * ringSize;
-        if (total > Integer.MAX_VALUE - 64)
-        {
-            throw new IllegalArgumentException("ringSize=" + ringSize + " x slot of " + stride +
-                " bytes (maxRecordSize=" + maxRecordSize + ") needs " + total +
-                " bytes of slot memory, more than one direct buffer can hold (2 GiB): lower one of them");
-        }
-        final ByteBuffer memory = ByteBuffer.allocateDirect((int)total + 64).alignedSlice(64);
+        final int stride = BitUtil.align(FrameDescriptor.HEADER_LENGTH + slotSize, BitUtil.CACHE_LINE_LENGTH);
+        final int total = stride * ringSize; // at most JournalPipelineBuilder.MAX_RING_MEMORY, checked by build()
+        final ByteBuffer shared = BufferUtil.allocateDirectAligned(total, BitUtil.CACHE_LINE_LENGTH);
+        memory.ringAllocated(total);
         final RecordSlot[] slots = new RecordSlot[ringSize];
         for (int i = 0; i < ringSize; i++)
         {
-            slots[i] = new RecordSlot(memory, i * stride, maxRecordSize);
+            slots[i] = new RecordSlot(memory, shared, i * stride, slotSize, maxRecordSize);
         }
         return slots;
-    }
-
-    private static int align(final int value, final int alignment)
-    {
-        return (value + alignment - 1) & -alignment;
     }
 }

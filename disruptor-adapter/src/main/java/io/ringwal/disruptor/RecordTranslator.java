@@ -15,10 +15,12 @@ public interface RecordTranslator<A>
     /**
      * Writes one record into {@code buffer}, starting at index 0.
      *
-     * @param buffer the slot's payload area; its capacity is the pipeline's maximum record size. Valid only
+     * @param buffer the slot's payload area. Its {@code capacity()} is what the slot holds now (at least the
+     *               pipeline's slot size); a put beyond it grows the slot up to the maximum record size, and so
+     *               does {@code checkLimit(limit)} for code that writes through {@code byteBuffer()}. Valid only
      *               during this call.
      * @param arg    the argument passed to publish.
-     * @return the number of bytes written: the record length, from 0 to {@code buffer.capacity()}.
+     * @return the number of bytes written: the record length, from 0 to the pipeline's maximum record size.
      */
     int translateTo(MutableDirectBuffer buffer, A arg);
 }

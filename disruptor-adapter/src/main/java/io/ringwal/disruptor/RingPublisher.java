@@ -71,6 +71,14 @@ final class RingPublisher
             return JournalPipeline.RING_FULL;
         }
         final RecordSlot slot = ringBuffer.get(ringSequence);
+        if (length > slot.capacity())
+        {
+            final Throwable error = grow(slot, length);
+            if (error != null)
+            {
+                return commitTranslated(slot, ringSequence, null, 0, error);
+            }
+        }
         slot.payload.putBytes(0, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
@@ -84,6 +92,14 @@ final class RingPublisher
             return JournalPipeline.RING_FULL;
         }
         final RecordSlot slot = ringBuffer.get(ringSequence);
+        if (length > slot.capacity())
+        {
+            final Throwable error = grow(slot, length);
+            if (error != null)
+            {
+                return commitTranslated(slot, ringSequence, null, 0, error);
+            }
+        }
         slot.payload.putBytes(0, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
@@ -99,6 +115,14 @@ final class RingPublisher
             return JournalPipeline.RING_FULL;
         }
         final RecordSlot slot = ringBuffer.get(ringSequence);
+        if (length > slot.capacity())
+        {
+            final Throwable error = grow(slot, length);
+            if (error != null)
+            {
+                return commitTranslated(slot, ringSequence, null, 0, error);
+            }
+        }
         slot.payload.putBytes(0, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
@@ -122,7 +146,7 @@ final class RingPublisher
         Throwable error = null;
         try
         {
-            length = translator.translateTo(slot.payload, arg);
+            length = translator.translateTo(slot.translatorBuffer, arg);
         }
         catch (final Throwable ex)
         {
@@ -150,7 +174,7 @@ final class RingPublisher
         Throwable error = null;
         try
         {
-            length = translator.translateTo(slot.payload, ringSequence + sequenceOffset, arg);
+            length = translator.translateTo(slot.translatorBuffer, ringSequence + sequenceOffset, arg);
         }
         catch (final Throwable ex)
         {
@@ -161,8 +185,8 @@ final class RingPublisher
     }
 
     /**
-     * Publishes a translated slot: marked skipped if the translator threw or returned a length outside
-     * {@code [0, maxRecordSize]}, and then the error propagates.
+     * Publishes a filled slot: marked skipped if the translator threw or returned a length outside
+     * {@code [0, maxRecordSize]}, or the slot could not grow to the record, and then the error propagates.
      */
     private long commitTranslated(
         final RecordSlot slot, final long ringSequence, final Object translator, final int translated,
@@ -176,6 +200,10 @@ final class RingPublisher
                 ", outside [0, maxRecordSize=" + maxRecordSize + "]; its sequence was journaled as skipped, " +
                 "without a record");
         }
+        if (error == null && length > slot.capacity())
+        {
+            error = grow(slot, length); // a translator may return more than it wrote through the buffer
+        }
         if (error != null)
         {
             length = 0;
@@ -188,6 +216,26 @@ final class RingPublisher
             LangUtil.rethrowUnchecked(error);
         }
         return sequence;
+    }
+
+    /**
+     * Grows a claimed slot for a record longer than it holds. The slot is claimed, so a failure (no direct memory
+     * left) must not escape before the slot is published: it is returned, and the caller publishes the slot as
+     * skipped and then throws it.
+     *
+     * @return null, or the error that stopped the growth.
+     */
+    private static Throwable grow(final RecordSlot slot, final int length)
+    {
+        try
+        {
+            slot.ensureCapacity(length);
+            return null;
+        }
+        catch (final Throwable ex)
+        {
+            return ex;
+        }
     }
 
     /**

@@ -16,12 +16,14 @@ public interface SequencedRecordTranslator<A>
     /**
      * Writes one record into {@code buffer}, starting at index 0.
      *
-     * @param buffer   the slot's payload area; its capacity is the pipeline's maximum record size. Valid only
+     * @param buffer   the slot's payload area. Its {@code capacity()} is what the slot holds now (at least the
+     *                 pipeline's slot size); a put beyond it grows the slot up to the maximum record size, and so
+     *                 does {@code checkLimit(limit)} for code that writes through {@code byteBuffer()}. Valid only
      *                 during this call.
      * @param sequence the journal sequence the record gets: the value {@code publish} will return. If this call
      *                 throws, the sequence is journaled as skipped (no record).
      * @param arg      the argument passed to publish.
-     * @return the number of bytes written: the record length, from 0 to {@code buffer.capacity()}.
+     * @return the number of bytes written: the record length, from 0 to the pipeline's maximum record size.
      */
     int translateTo(MutableDirectBuffer buffer, long sequence, A arg);
 }

@@ -202,6 +202,9 @@ public final class RingwalAppender extends AbstractAppender
         private String maxLineSize;
 
         @PluginBuilderAttribute
+        private String slotSize;
+
+        @PluginBuilderAttribute
         private String waitStrategy;
 
         @PluginBuilderAttribute
@@ -315,6 +318,18 @@ public final class RingwalAppender extends AbstractAppender
         }
 
         /**
+         * The bytes each ring slot preallocates, e.g. {@code 256}; a longer line grows its slot.
+         *
+         * @param slotSize the value.
+         * @return this builder.
+         */
+        public B setSlotSize(final String slotSize)
+        {
+            this.slotSize = slotSize;
+            return asBuilder();
+        }
+
+        /**
          * The writer thread's wait strategy, e.g. {@code default}.
          *
          * @param waitStrategy the value.
@@ -408,6 +423,7 @@ public final class RingwalAppender extends AbstractAppender
                     .forcePolicy(forcePolicy)
                     .ringSize(ringSize)
                     .maxLineSize(maxLineSize)
+                    .slotSize(slotSize)
                     .waitStrategy(waitStrategy)
                     .ringFull(ringFull)
                     .durable(durable)

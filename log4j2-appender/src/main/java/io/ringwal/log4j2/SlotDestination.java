@@ -21,8 +21,9 @@ import io.ringwal.disruptor.RecordTranslator;
  * line, but the slot is held only for the copy, not for the layout's formatting (see docs/LOGGING.md for when
  * that matters).
  *
- * <p>A line longer than the slot is cut at the slot's capacity: the rest goes to a small scratch buffer that is
- * thrown away, and the line is flagged {@link #truncated()}.
+ * <p>A line longer than the slot grows the slot ({@code checkLimit} on the slot's buffer), up to the maximum line
+ * size; a line longer than that is cut there: the rest goes to a small scratch buffer that is thrown away, and the
+ * line is flagged {@link #truncated()}.
  */
 final class SlotDestination implements ByteBufferDestination, RecordTranslator<LogEvent>
 {
@@ -39,6 +40,7 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     private final Layout<? extends Serializable> layout;
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_SIZE);
     private final ByteBuffer staging;
+    private MutableDirectBuffer slot;
     private ByteBuffer memory;
     private ByteBuffer view;
     private int start;
@@ -59,6 +61,7 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     int stage(final LogEvent event)
     {
         view = staging;
+        slot = null;
         memory = null;
         start = 0;
         staging.clear();
@@ -70,6 +73,24 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     @Override
     public int translateTo(final MutableDirectBuffer buffer, final LogEvent event)
     {
+        slot = buffer;
+        pointViewAtSlot(0);
+        truncated = false;
+        try
+        {
+            layout.encode(event, this);
+            return view.position() - start;
+        }
+        finally
+        {
+            slot = null;
+        }
+    }
+
+    /** Points the view at the slot's memory as it is now, {@code written} bytes in. */
+    private void pointViewAtSlot(final int written)
+    {
+        final MutableDirectBuffer buffer = slot;
         final ByteBuffer slotMemory = buffer.byteBuffer();
         if (slotMemory != memory)
         {
@@ -80,10 +101,38 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
         start = buffer.wrapAdjustment();
         view.clear();
         view.limit(start + buffer.capacity());
-        view.position(start);
-        truncated = false;
-        layout.encode(event, this);
-        return view.position() - start;
+        view.position(start + written);
+    }
+
+    /**
+     * Grows the claimed slot so that its view has room for {@code more} bytes beyond what was written, or as many
+     * as the maximum line size leaves.
+     *
+     * @return whether the view now has more room than before.
+     */
+    private boolean growSlot(final int more)
+    {
+        final MutableDirectBuffer buffer = slot;
+        if (buffer == null || !buffer.isExpandable())
+        {
+            return false;
+        }
+        final int written = view.position() - start;
+        final int before = buffer.capacity();
+        try
+        {
+            buffer.checkLimit((int)Math.min(Integer.MAX_VALUE, (long)written + more));
+        }
+        catch (final IndexOutOfBoundsException beyondMaximum)
+        {
+            growToMaximum(buffer);
+        }
+        if (buffer.capacity() <= before)
+        {
+            return false;
+        }
+        pointViewAtSlot(written);
+        return true;
     }
 
     /**
@@ -94,6 +143,22 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     boolean truncated()
     {
         return truncated;
+    }
+
+    /** Grows the slot as far as the maximum line size lets it (each step at least doubles it). */
+    private static void growToMaximum(final MutableDirectBuffer buffer)
+    {
+        while (true)
+        {
+            try
+            {
+                buffer.checkLimit(buffer.capacity() + 1);
+            }
+            catch (final IndexOutOfBoundsException atMaximum)
+            {
+                return;
+            }
+        }
     }
 
     @Override
@@ -107,6 +172,10 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     {
         if (buf == view && !view.hasRemaining())
         {
+            if (!truncated && growSlot(1))
+            {
+                return view;
+            }
             truncated = true;
         }
         if (buf == view || buf == scratch)
@@ -120,6 +189,10 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     @Override
     public void writeBytes(final ByteBuffer data)
     {
+        if (data.remaining() > view.remaining())
+        {
+            growSlot(data.remaining());
+        }
         final int room = view.remaining();
         if (data.remaining() > room)
         {
@@ -139,6 +212,10 @@ final class SlotDestination implements ByteBufferDestination, RecordTranslator<L
     @Override
     public void writeBytes(final byte[] data, final int offset, final int length)
     {
+        if (length > view.remaining())
+        {
+            growSlot(length);
+        }
         final int room = view.remaining();
         if (length > room)
         {

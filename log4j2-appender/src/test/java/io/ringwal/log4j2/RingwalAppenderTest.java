@@ -12,6 +12,8 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.ringwal.logging.LogJournal;
 import io.ringwal.logging.testing.JournalLines;
@@ -188,6 +190,55 @@ class RingwalAppenderTest
         final int written = JournalLines.checkPerThreadIncreasing(JournalLines.read(dir));
         assertThat(written + journal.droppedLines()).isEqualTo((long)THREADS * LINES);
         assertThat(journal.pipeline().counters().tryPublishRingFull()).isEqualTo(journal.droppedLines());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void shouldKeepWholeEveryLineLongerThanARingSlotUpToMaxLineSize(final boolean encodeInSlot)
+    {
+        final Path dir = tmp.resolve("slot-" + encodeInSlot);
+        final LoggerContext context = Log4jContexts.start("log4j2-ringwal.xml", dir,
+            Map.of("ringwal.encodeInSlot", Boolean.toString(encodeInSlot)));
+        final LogJournal journal = Log4jContexts.appender(context, "journal").journal();
+        final List<String> bodies = new ArrayList<>();
+        try
+        {
+            final Logger logger = context.getLogger("app");
+            final String thread = Thread.currentThread().getName();
+            for (int length = 200; length <= 1024 - thread.length() - 2; length += 37)
+            {
+                bodies.add("l".repeat(length));
+            }
+            bodies.add("e".repeat(1024 - thread.length() - 2)); // exactly maxLineSize with "%t %m%n"
+            bodies.forEach(logger::info);
+        }
+        finally
+        {
+            context.stop();
+        }
+        assertThat(journal.pipeline().slotSize()).as("slotSize from the XML").isEqualTo(256);
+        assertThat(journal.pipeline().slotGrowths()).isPositive();
+        assertThat(journal.truncatedLines()).isZero();
+        JournalLines.checkBodies(JournalLines.read(dir), bodies);
+    }
+
+    @Test
+    void shouldPreallocateEverySlotInFullWhenTheXmlSetsTheSlotSizeToTheLineSize()
+    {
+        final Path dir = tmp.resolve("full-slots");
+        final LoggerContext context = Log4jContexts.start("log4j2-ringwal.xml", dir,
+            Map.of("ringwal.slotSize", "1KiB"));
+        final LogJournal journal = Log4jContexts.appender(context, "journal").journal();
+        try
+        {
+            context.getLogger("app").info("x".repeat(900));
+            assertThat(journal.pipeline().slotSize()).isEqualTo(1024);
+            assertThat(journal.pipeline().slotGrowths()).isZero();
+        }
+        finally
+        {
+            context.stop();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ringwal.logback;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -49,6 +50,7 @@ public final class RingwalAppender extends UnsynchronizedAppenderBase<ILoggingEv
     private String forcePolicy;
     private int ringSize;
     private String maxLineSize;
+    private String slotSize;
     private String waitStrategy;
     private String ringFull;
     private boolean durable;
@@ -79,6 +81,7 @@ public final class RingwalAppender extends UnsynchronizedAppenderBase<ILoggingEv
                 .forcePolicy(forcePolicy)
                 .ringSize(ringSize)
                 .maxLineSize(maxLineSize)
+                .slotSize(slotSize)
                 .waitStrategy(waitStrategy)
                 .ringFull(ringFull)
                 .durable(durable)
@@ -128,7 +131,7 @@ public final class RingwalAppender extends UnsynchronizedAppenderBase<ILoggingEv
         {
             return;
         }
-        final byte[] line;
+        byte[] line;
         try
         {
             line = encoder.encode(event);
@@ -138,18 +141,19 @@ public final class RingwalAppender extends UnsynchronizedAppenderBase<ILoggingEv
             addError("Ringwal appender [" + name + "]: the encoder failed on an event", ex);
             return;
         }
-        if (line.length > config.maxLineSize())
+        final int maxLineSize = journal.config().maxLineSize();
+        if (line.length > maxLineSize)
         {
             journal.countTruncated();
+            line = Arrays.copyOf(line, maxLineSize); // the encoder allocated the line already; long lines are rare
         }
         journal.append(COPY, line);
     }
 
     private static int copy(final MutableDirectBuffer buffer, final byte[] line)
     {
-        final int length = Math.min(line.length, buffer.capacity());
-        buffer.putBytes(0, line, 0, length);
-        return length;
+        buffer.putBytes(0, line, 0, line.length); // grows the slot to the line
+        return line.length;
     }
 
     @Override
@@ -237,6 +241,16 @@ public final class RingwalAppender extends UnsynchronizedAppenderBase<ILoggingEv
     public void setMaxLineSize(final String maxLineSize)
     {
         this.maxLineSize = maxLineSize;
+    }
+
+    /**
+     * The bytes each ring slot preallocates, e.g. {@code 256}; a longer line grows its slot.
+     *
+     * @param slotSize the size.
+     */
+    public void setSlotSize(final String slotSize)
+    {
+        this.slotSize = slotSize;
     }
 
     /**

@@ -154,6 +154,31 @@ class RingwalAppenderTest
     }
 
     @Test
+    void shouldKeepWholeEveryLineLongerThanARingSlotUpToMaxLineSize()
+    {
+        final Path dir = tmp.resolve("slot");
+        final LoggerContext context = LogbackContexts.start("logback-ringwal.xml", dir, Map.of());
+        final LogJournal journal = LogbackContexts.appender(context, "journal").journal();
+        final List<String> bodies = new ArrayList<>();
+        try
+        {
+            final Logger logger = context.getLogger("app");
+            for (int length = 200; length <= 900; length += 37)
+            {
+                bodies.add("l".repeat(length));
+            }
+            bodies.forEach(logger::info);
+        }
+        finally
+        {
+            context.stop();
+        }
+        assertThat(journal.pipeline().slotGrowths()).isPositive();
+        assertThat(journal.truncatedLines()).isZero();
+        JournalLines.checkBodies(JournalLines.read(dir), bodies);
+    }
+
+    @Test
     void shouldCutALineLongerThanMaxLineSizeAndCountIt()
     {
         final Path dir = tmp.resolve("long");

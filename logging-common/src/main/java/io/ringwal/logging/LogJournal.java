@@ -109,7 +109,8 @@ public final class LogJournal
         final JournalPipelineBuilder builder = JournalPipeline.builder(config.directory())
             .journalConfig(config.journalConfig())
             .ringSize(config.ringSize())
-            .maxRecordSize(config.maxLineSize());
+            .maxRecordSize(config.maxLineSize())
+            .slotSize(config.slotSize());
         final com.lmax.disruptor.WaitStrategy strategy =
             WaitStrategies.create(config.waitStrategy(), config.forcePolicy());
         if (strategy != null)

@@ -17,10 +17,15 @@ public final class LogJournalConfig
     public static final int DEFAULT_SEGMENT_SIZE = JournalConfig.DEFAULT_SEGMENT_SIZE;
     /** Default force policy: at most one second (or 8 MiB) of lines unforced. */
     public static final String DEFAULT_FORCE_POLICY = "bounded:1000ms:8388608";
-    /** Default ring size: 4,096 slots (32 MiB of slot memory with the default line size). */
+    /**
+     * Default ring size: 4,096 slots (1.25 MiB of slot memory at start with the default slot size; a slot grows to
+     * the longest line it has carried).
+     */
     public static final int DEFAULT_RING_SIZE = 4096;
     /** Default largest line in bytes (the encoded line; longer ones are cut there and counted). */
     public static final int DEFAULT_MAX_LINE_SIZE = 8192;
+    /** Default bytes each ring slot preallocates: 256 (a longer line grows its slot, up to the maximum line size). */
+    public static final int DEFAULT_SLOT_SIZE = 256;
     /** Default wait strategy of the writer thread. */
     public static final String DEFAULT_WAIT_STRATEGY = "default";
     /** Default longest wait of a durable-mode logging call for its line to be forced. */
@@ -33,6 +38,7 @@ public final class LogJournalConfig
     private final ForcePolicy forcePolicy;
     private final int ringSize;
     private final int maxLineSize;
+    private final int slotSize;
     private final String waitStrategy;
     private final RingFullPolicy ringFull;
     private final boolean durable;
@@ -48,6 +54,7 @@ public final class LogJournalConfig
         this.forcePolicy = builder.forcePolicy;
         this.ringSize = builder.ringSize;
         this.maxLineSize = builder.maxLineSize;
+        this.slotSize = builder.slotSize > 0 ? builder.slotSize : Math.min(DEFAULT_SLOT_SIZE, builder.maxLineSize);
         this.waitStrategy = builder.waitStrategy;
         this.ringFull = builder.ringFull;
         this.durable = builder.durable;
@@ -116,6 +123,16 @@ public final class LogJournalConfig
     public int maxLineSize()
     {
         return maxLineSize;
+    }
+
+    /**
+     * Bytes each ring slot preallocates; a longer line grows its slot, up to {@link #maxLineSize()}.
+     *
+     * @return the size.
+     */
+    public int slotSize()
+    {
+        return slotSize;
     }
 
     /**
@@ -215,7 +232,8 @@ public final class LogJournalConfig
     public String toString()
     {
         return "LogJournalConfig{directory=" + directory + ", segmentSize=" + segmentSize + ", forcePolicy=" +
-            forcePolicy + ", ringSize=" + ringSize + ", maxLineSize=" + maxLineSize + ", waitStrategy=" +
+            forcePolicy + ", ringSize=" + ringSize + ", maxLineSize=" + maxLineSize + ", slotSize=" + slotSize +
+            ", waitStrategy=" +
             waitStrategy + ", ringFull=" + ringFull + ", durable=" + durable + ", durableTimeoutNanos=" +
             durableTimeoutNanos + ", maxAgeNanos=" + maxAgeNanos + ", maxTotalSize=" + maxTotalSize +
             ", retentionIntervalNanos=" + retentionIntervalNanos + '}';
@@ -232,6 +250,7 @@ public final class LogJournalConfig
         private ForcePolicy forcePolicy = ForcePolicy.parse(DEFAULT_FORCE_POLICY);
         private int ringSize = DEFAULT_RING_SIZE;
         private int maxLineSize = DEFAULT_MAX_LINE_SIZE;
+        private int slotSize;
         private String waitStrategy = DEFAULT_WAIT_STRATEGY;
         private RingFullPolicy ringFull = RingFullPolicy.WAIT;
         private boolean durable;
@@ -291,7 +310,7 @@ public final class LogJournalConfig
         }
 
         /**
-         * Largest line, e.g. {@code 8KiB}: each ring slot preallocates this much off-heap memory.
+         * Largest line, e.g. {@code 8KiB}; a longer line is cut there and counted.
          *
          * @param text the size; null keeps the default.
          * @return this builder.
@@ -301,6 +320,24 @@ public final class LogJournalConfig
             if (text != null)
             {
                 maxLineSize = Settings.parseIntSize("maxLineSize", text);
+            }
+            return this;
+        }
+
+        /**
+         * Bytes each ring slot preallocates, e.g. {@code 256} or {@code 1KiB}, at most the maximum line size. A
+         * longer line grows its slot (once per slot and size: after the first laps of the ring nothing more is
+         * allocated); set it to the maximum line size to preallocate every slot in full. Defaults to
+         * {@value #DEFAULT_SLOT_SIZE}, or the maximum line size when that is smaller.
+         *
+         * @param text the size; null keeps the default.
+         * @return this builder.
+         */
+        public Builder slotSize(final String text)
+        {
+            if (text != null)
+            {
+                slotSize = Settings.parseIntSize("slotSize", text);
             }
             return this;
         }
@@ -429,10 +466,16 @@ public final class LogJournalConfig
                 throw new IllegalArgumentException("maxLineSize=" + maxLineSize + " does not fit a segment of " +
                     "segmentSize=" + segmentSize);
             }
+            if (slotSize < 0 || slotSize > maxLineSize)
+            {
+                throw new IllegalArgumentException("slotSize=" + slotSize + " must be from 1 byte to maxLineSize=" +
+                    maxLineSize);
+            }
             if ((long)ringSize * maxLineSize > (1L << 30))
             {
                 throw new IllegalArgumentException("ringSize=" + ringSize + " x maxLineSize=" + maxLineSize +
-                    " is more than 1 GiB of slot memory");
+                    " is more than 1 GiB of slot memory (what the ring holds once every slot has grown to the " +
+                    "longest line)");
             }
             if (durable && forcePolicy.kind() == ForcePolicy.Kind.NEVER)
             {

@@ -62,6 +62,18 @@ class SettingsTest
     }
 
     @Test
+    void shouldDefaultTheSlotSizeTo256CappedAtTheLineSizeAndRefuseOneLargerThanTheLine()
+    {
+        assertThat(LogJournalConfig.builder(tmp).build().slotSize()).isEqualTo(256);
+        assertThat(LogJournalConfig.builder(tmp).maxLineSize("100").build().slotSize()).isEqualTo(100);
+        assertThat(LogJournalConfig.builder(tmp).slotSize("1KiB").build().slotSize()).isEqualTo(1024);
+        assertThatThrownBy(() -> LogJournalConfig.builder(tmp).maxLineSize("1KiB").slotSize("2KiB").build())
+            .hasMessageContaining("slotSize=2048 must be from 1 byte to maxLineSize=1024");
+        assertThatThrownBy(() -> LogJournalConfig.builder(tmp).slotSize("big").build())
+            .hasMessageContaining("slotSize");
+    }
+
+    @Test
     void shouldRefuseARingSizeThatIsNotAPowerOfTwo()
     {
         assertThatThrownBy(() -> LogJournalConfig.builder(tmp).ringSize(1000).build())

@@ -94,4 +94,28 @@ public final class JournalLines
         }
         return lines.size();
     }
+
+    /**
+     * Checks that the lines are {@code <thread> <body>\n} with the given bodies, in order, none cut.
+     *
+     * @param lines  the lines read back.
+     * @param bodies the messages logged, in order.
+     * @throws AssertionError naming the first line that differs.
+     */
+    public static void checkBodies(final List<String> lines, final List<String> bodies)
+    {
+        if (lines.size() != bodies.size())
+        {
+            throw new AssertionError(lines.size() + " lines read back where " + bodies.size() + " were logged");
+        }
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final String line = lines.get(i);
+            if (!line.endsWith(" " + bodies.get(i) + "\n"))
+            {
+                throw new AssertionError("line " + i + " (" + line.length() + " bytes) does not end with the " +
+                    bodies.get(i).length() + "-byte message logged: '" + line + "'");
+            }
+        }
+    }
 }

@@ -67,8 +67,9 @@ public final class Contenders
         add("group-commit", GroupCommitContender::new);
         add("group-commit-reused", GroupCommitReusedContender::new);
         add("plain-copy", PlainCopyContender::new);
-        add("ringwal-log4j2", () -> new RingwalLog4jContender("ringwal-log4j2", true));
-        add("ringwal-log4j2-staged", () -> new RingwalLog4jContender("ringwal-log4j2-staged", false));
+        add("ringwal-log4j2", () -> new RingwalLog4jContender("ringwal-log4j2", true, null));
+        add("ringwal-log4j2-staged", () -> new RingwalLog4jContender("ringwal-log4j2-staged", false, null));
+        add("ringwal-log4j2-full-slots", () -> new RingwalLog4jContender("ringwal-log4j2-full-slots", true, "8KiB"));
         add("ringwal-logback", () -> new LogbackContender("ringwal-logback", true));
         add("logback-async-file", () -> new LogbackContender("logback-async-file", false));
     }

@@ -66,7 +66,7 @@ public final class PeersMain implements Callable<Integer>
     /** ... and at least this many bytes, so that a lowered limit still gives a run of some seconds. */
     public static final long SUSTAINED_MIN_BYTES = 4L << 30;
     private static final List<String> LOGGING = List.of("ringwal-log4j2", "ringwal-log4j2-staged",
-        "ringwal-logback", "log4j-raf", "log4j-mmap", "logback-async-file");
+        "ringwal-log4j2-full-slots", "ringwal-logback", "log4j-raf", "log4j-mmap", "logback-async-file");
 
     /**
      * One table: a workload, the contenders run through it, and the ringwal contender the others are compared

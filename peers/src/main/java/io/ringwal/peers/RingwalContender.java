@@ -118,6 +118,7 @@ public final class RingwalContender implements Contender
         pipeline = JournalPipeline.builder(dir)
             .journalConfig(config)
             .maxRecordSize(workload.recordSize())
+            .slotSize(workload.recordSize()) // the records' size is known: every slot fits one, none grows
             .build()
             .start();
     }

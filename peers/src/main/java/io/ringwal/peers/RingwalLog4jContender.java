@@ -11,13 +11,16 @@ import org.apache.logging.log4j.Logger;
 /**
  * Log4j2 with synchronous loggers (ringwal's ring is the only asynchronous layer) into the {@code Ringwal}
  * appender of {@code ringwal-log4j2}, force policy {@code never}, layout {@code %m%n}, every other attribute at
- * its default (or, for {@code ringwal-log4j2-staged}, {@code encodeInSlot="false"}); configured from a plain
+ * its default (or, for {@code ringwal-log4j2-staged}, {@code encodeInSlot="false"}, and for
+ * {@code ringwal-log4j2-full-slots}, {@code slotSize="8KiB"}: every slot preallocated to the default maximum line
+ * size, so no slot grows); configured from a plain
  * {@code log4j2.xml}. Each producer logs its payload as a new {@code String}, as {@link Log4jContender} does.
  */
 public final class RingwalLog4jContender implements Contender
 {
     private final String name;
     private final boolean encodeInSlot;
+    private final String slotSize;
     private Path journal;
     private Logger logger;
 
@@ -26,11 +29,13 @@ public final class RingwalLog4jContender implements Contender
      *
      * @param name         its name.
      * @param encodeInSlot the appender's {@code encodeInSlot} attribute.
+     * @param slotSize     the appender's {@code slotSize} attribute, or null for its default.
      */
-    public RingwalLog4jContender(final String name, final boolean encodeInSlot)
+    public RingwalLog4jContender(final String name, final boolean encodeInSlot, final String slotSize)
     {
         this.name = name;
         this.encodeInSlot = encodeInSlot;
+        this.slotSize = slotSize;
     }
 
     @Override
@@ -46,7 +51,7 @@ public final class RingwalLog4jContender implements Contender
         final Path config = dir.resolve("log4j2.xml");
         Files.writeString(config, "<Configuration status=\"warn\"><Appenders>" +
             "<Ringwal name=\"out\" directory=\"" + journal + "\" forcePolicy=\"never\" encodeInSlot=\"" +
-            encodeInSlot + "\">" +
+            encodeInSlot + "\"" + (slotSize != null ? " slotSize=\"" + slotSize + "\"" : "") + ">" +
             "<PatternLayout pattern=\"%m%n\"/></Ringwal></Appenders>" +
             "<Loggers><Root level=\"info\" includeLocation=\"false\"><AppenderRef ref=\"out\"/></Root></Loggers>" +
             "</Configuration>\n");

@@ -185,6 +185,15 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         description = "Ring slots, a power of two (pipeline) (default: ${DEFAULT-VALUE}).")
     private int ringSize;
 
+    @Option(names = "--max-record-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+        description = "Largest record the pipeline accepts (default: the largest --record-size).")
+    private Integer maxRecordSize;
+
+    @Option(names = "--slot-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+        description = "Payload bytes each ring slot preallocates; longer records grow their slot (pipeline) " +
+            "(default: the pipeline's default, 256 or the maximum record size when smaller).")
+    private Integer slotSize;
+
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "phased",
         converter = WaitConverter.class,
         description = "phased | lite-timeout | blocking | sleeping | yielding | busy-spin (pipeline) (default: " +
@@ -331,7 +340,10 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .append(" background-write-back=").append(config.backgroundWriteBack());
         if (target == Target.pipeline)
         {
-            settings.append(" ring-size=").append(ringSize).append(" wait-strategy=").append(waitStrategy)
+            settings.append(" ring-size=").append(ringSize).append(" max-record-size=")
+                .append(pipelineMaxRecordSize()).append(" slot-size=").append(slotSize != null ? slotSize :
+                    Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE, pipelineMaxRecordSize()))
+                .append(" wait-strategy=").append(waitStrategy)
                 .append(" framing=").append(framing.name().toLowerCase(java.util.Locale.ROOT))
                 .append(" max-batch=").append(batchSize == Integer.MAX_VALUE ? "ring" : Integer.toString(batchSize))
                 .append(" producer-type=").append(producers == 1 ? "single" : "multi");
@@ -423,9 +435,9 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             {
                 builder.pretouchMode(pretouch);
             }
-            if (sizes.max() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
+            if (pipelineMaxRecordSize() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
             {
-                builder.maxRecordSize(sizes.max());
+                builder.maxRecordSize(pipelineMaxRecordSize());
             }
             return builder.build();
         }
@@ -433,6 +445,11 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage(), ex);
         }
+    }
+
+    private int pipelineMaxRecordSize()
+    {
+        return maxRecordSize != null ? maxRecordSize : Math.max(sizes.max(), 8);
     }
 
     private LoadTarget newTarget(
@@ -450,7 +467,9 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .journalConfig(config)
             .ringSize(ringSize)
             .producerType(producers == 1 ? ProducerType.SINGLE : ProducerType.MULTI)
-            .maxRecordSize(Math.max(sizes.max(), 8))
+            .maxRecordSize(pipelineMaxRecordSize())
+            .slotSize(slotSize != null ? slotSize : Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE,
+                pipelineMaxRecordSize()))
             .maxBatchSize(batchSize)
             .framing(framing)
             .pipelinedForce(pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE)
@@ -543,6 +562,13 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         {
             throw new CommandLine.ParameterException(cmd, "--record-size " + sizes + " does not fit in a segment " +
                 "of " + segmentSize + " bytes (largest payload " + JournalConfig.maxPayloadFor(segmentSize) + ")");
+        }
+        if (maxRecordSize != null && (maxRecordSize < sizes.max() ||
+            maxRecordSize > JournalConfig.maxPayloadFor(segmentSize)))
+        {
+            throw new CommandLine.ParameterException(cmd, "--max-record-size=" + maxRecordSize + " must be at " +
+                "least the largest --record-size (" + sizes.max() + ") and at most the largest payload of a " +
+                "segment of " + segmentSize + " bytes (" + JournalConfig.maxPayloadFor(segmentSize) + ")");
         }
         if (dir != null && Files.exists(dir) && !Files.isDirectory(dir))
         {

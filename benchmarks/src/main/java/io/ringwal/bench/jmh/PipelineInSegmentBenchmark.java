@@ -80,7 +80,7 @@ public class PipelineInSegmentBenchmark
     @Param({"MULTI"})
     public ProducerType producerType;
 
-    /** The pipeline's maximum record size, which sets the slot stride (header + this, rounded to 64 bytes). */
+    /** The pipeline's maximum record size and slot size: the slot stride is header + this, rounded to 64 bytes. */
     @Param({"1024"})
     public int slotRecordSize;
 
@@ -146,6 +146,7 @@ public class PipelineInSegmentBenchmark
             final JournalPipelineBuilder builder = JournalPipeline.builder(directory)
                 .journalConfig(config)
                 .maxRecordSize(Math.max(slotRecordSize, payloadSize))
+                .slotSize(Math.max(slotRecordSize, payloadSize))
                 .producerType(producerType)
                 .framing(framing);
             final WaitStrategy strategy = PipelineThroughputBenchmark.waitStrategy(waitStrategy);

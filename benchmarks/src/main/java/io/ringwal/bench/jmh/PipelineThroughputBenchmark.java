@@ -56,7 +56,9 @@ import io.ringwal.segment.PreallocationMode;
  *     <li>{@code framing}: {@code WRITER} or {@code PRODUCER} ({@link Framing});</li>
  *     <li>{@code producerType}: {@code MULTI} (default) or {@code SINGLE} (only with {@code producers1});</li>
  *     <li>{@code preallocation}: {@code DIRECT} (default) or {@code SPARSE} (no zero-fill I/O by the allocator);</li>
- *     <li>{@code ringSize}: ring slots, default 1024 (the pipeline's default).</li>
+ *     <li>{@code ringSize}: ring slots, default 8192 (the pipeline's default);</li>
+ *     <li>{@code maxRecordSize}: default 4096 (the pipeline's default), and {@code slotSize}: the bytes each slot
+ *     preallocates, default 0 = the pipeline's default.</li>
  * </ul>
  * Segments are 256 MiB, as in {@link AppendBenchmark}, so rotation is part of the measured cost; each iteration
  * prints the writer's batches, forces, rotations and allocator wait.
@@ -100,6 +102,14 @@ public class PipelineThroughputBenchmark
     /** Ring slots (a power of two); the pipeline's default is 8192. */
     @Param({"8192"})
     public int ringSize;
+
+    /** Largest record the pipeline accepts; the pipeline's default is 4096. */
+    @Param({"4096"})
+    public int maxRecordSize;
+
+    /** Payload bytes each slot preallocates; 0 = the pipeline's default (256, or the maximum when smaller). */
+    @Param({"0"})
+    public int slotSize;
 
     private Path directory;
     private JournalPipeline pipeline;
@@ -179,7 +189,9 @@ public class PipelineThroughputBenchmark
                 .preallocationMode(preallocation)
                 .build())
             .ringSize(ringSize)
-            .maxRecordSize(Math.max(1024, payloadSize))
+            .maxRecordSize(Math.max(maxRecordSize, payloadSize))
+            .slotSize(slotSize > 0 ? slotSize : Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE,
+                Math.max(maxRecordSize, payloadSize)))
             .producerType(producerType)
             .framing(framing);
         final WaitStrategy strategy = waitStrategy(waitStrategy);

@@ -137,7 +137,8 @@ class LoadCommandTest
         assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).as(run.toString()).singleElement().asString()
-            .startsWith("ringwal load: ringSize=8192 x slot of ").contains("more than one direct buffer can hold");
+            .startsWith("ringwal load: ringSize=8192 x maxRecordSize=5000000 needs ")
+            .contains("once every slot has grown to the largest record");
         assertThat(dir).doesNotExist();
     }
 

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -175,6 +177,28 @@ class RingSlotGrowthTest
             assertThat(pipeline.publish(writing, 3)).isEqualTo(2);
         }
         assertThat(readAll(dir)).extracting(bytes -> bytes.length).containsExactly(500, 3);
+    }
+
+    @Test
+    void shouldJournalASkippedSequenceAndThrowWhenNoDirectMemoryIsLeftToGrowASlot() throws Exception
+    {
+        final String java = ProcessHandle.current().info().command().orElseGet(
+            () -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        final Process child = new ProcessBuilder(java, "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-XX:MaxDirectMemorySize=4m", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+            SlotGrowthOutOfMemoryChild.class.getName(), dir.toString(), Integer.toString(6 * 1024 * 1024))
+            .redirectErrorStream(true).start();
+        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        assertThat(output).contains("error java.lang.OutOfMemoryError").contains("next 1").contains("closed")
+            .as("the pipeline did not hang on the claimed slot").doesNotContain("published the large record");
+        final List<Long> sequences = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir, 0))
+        {
+            reader.poll((seq, buf, off, len) -> sequences.add(seq), 100);
+        }
+        assertThat(sequences).as("sequence 0 journaled as skipped, not as a record").containsExactly(1L);
     }
 
     @Test

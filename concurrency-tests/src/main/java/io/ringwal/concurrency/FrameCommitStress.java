@@ -166,7 +166,7 @@ public class FrameCommitStress
             buffer.putInt(FrameDescriptor.CRC_OFFSET,
                 writerChecksum.compute(writerView, 0, FRAME_LENGTH, FrameDescriptor.TYPE_DATA),
                 FrameDescriptor.BYTE_ORDER);
-            // JournalWriter.clearNextLength: a plain store, ordered before the release store below
+            // SegmentAppender.clearNextLength: a plain store, ordered before the release store below
             buffer.putInt(NEXT_OFFSET + FrameDescriptor.LENGTH_OFFSET, 0);
             FrameDescriptor.frameLengthRelease(buffer, 0, FRAME_LENGTH);
         }

@@ -126,7 +126,7 @@ public final class PublishCloseStress
 
         Race(final ProducerType producerType)
         {
-            final RecordSlot[] slots = RecordSlot.allocate(4, 16);
+            final RecordSlot[] slots = RecordSlot.allocate(4, 16, 16, new RingMemory(4096));
             final int[] next = new int[1];
             ring = RingBuffer.create(producerType, () -> slots[next[0]++], 4, new BlockingWaitStrategy());
             publisher = new RingPublisher(DIRECTORY, ring, state,

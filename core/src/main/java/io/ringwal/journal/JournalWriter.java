@@ -1,7 +1,6 @@
 package io.ringwal.journal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -10,11 +9,8 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
-import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.AdaptivePreallocation;
 import io.ringwal.segment.MappedSegment;
 import io.ringwal.segment.PreallocationMode;
@@ -23,8 +19,9 @@ import io.ringwal.segment.SegmentAllocator;
 
 /**
  * The single-threaded journal writer. Appends records as CRC-framed frames into the active segment file (through
- * its memory mapping or, with {@link WriteMode#STAGED}, copied in at the end of each batch), rotates to a segment the allocator thread prepared ahead of need, and forces written bytes at batch
- * boundaries according to its {@link ForcePolicy}.
+ * its memory mapping or, with {@link WriteMode#STAGED}, copied in at the end of each batch), rotates to a segment
+ * the allocator thread prepared ahead of need, and forces written bytes at batch boundaries according to its
+ * {@link ForcePolicy}.
  *
  * <p>Threading: every method except {@link #writtenSequence()}, {@link #durableSequence()}, {@link #counters()}
  * and {@link #failure()} must be called from one thread (the writer thread). Those four are safe from any thread.
@@ -46,35 +43,12 @@ public final class JournalWriter implements AutoCloseable
     /** Forces the active segment, on this thread or the force thread, and publishes the durable watermark. */
     private final SegmentForcer forces;
     private final WriterFailure failures;
-    private final FrameChecksum checksum = new FrameChecksum();
-    private final WriteClaim claim = new WriteClaim(this);
     private final JournalCounters counters = new JournalCounters();
-    private final SeekIndexFile seekIndex = new SeekIndexFile();
     private final RecoveryReport recoveryReport;
-    private final long journalId;
-    /** The active segment's base, for retention on the allocator thread (never retires it or anything after). */
-    private final AtomicLong retentionBase;
-
-    /** Frames waiting to be copied into the file with {@link WriteMode#STAGED}; null with MAPPED. */
-    private final FrameStage stage;
-
-    private MappedSegment active;
-    /** Where frames are built: the mapping with MAPPED, the stage with STAGED. */
-    private UnsafeBuffer buffer;
-    private ByteBuffer checksumView;
-    /** The segment offset of {@code buffer} index 0: 0 with MAPPED, the first staged frame with STAGED. */
-    private int stageBase;
-    /** The end of the staged bytes (frames and the zeroed length after them) as a segment offset. */
-    private int stagedEnd;
-    private int segmentSize;
-    private long activeBase;
-    private int position;
-    /** The end of what was forced or handed to the forcer; the forced position without pipelining. */
-    private int submittedPosition;
-    private long nextSequence;
-    private long firstUnforcedNanos = -1;
-    private boolean activeClosed;
-    private boolean closed;
+    /** The active segment's lifecycle: installs it at open, rotates when it is full. */
+    private final SegmentRotation rotation;
+    /** Runs the per-record path and holds the state it reads: every append goes straight to it. */
+    private final SegmentAppender appender;
 
     /** Written by the writer thread per record, read by any: on a cache line of its own. */
     private final PaddedSequence writtenSequence;
@@ -90,27 +64,19 @@ public final class JournalWriter implements AutoCloseable
         final AdaptivePreallocation adaptive,
         final AtomicLong retentionBase)
     {
-        this.retentionBase = retentionBase;
         this.directory = directory;
         this.config = config;
         this.lock = lock;
         this.allocator = allocator;
         this.recoveryReport = recovered.report;
-        this.journalId = recovered.journalId;
-        this.nextSequence = recovered.nextSequence;
-        this.activeBase = recovered.lastSegmentBase;
         this.writtenSequence = new PaddedSequence(recovered.nextSequence - 1);
         this.durableSequence = new PaddedSequence(recovered.nextSequence - 1);
         this.failures = new WriterFailure(directory, durableSequence);
         this.forces = new SegmentForcer(config, String.valueOf(directory.getFileName()), adaptive, counters, failures,
             durableSequence);
-        this.stage = config.writeMode() == WriteMode.STAGED ?
-            new FrameStage(FrameStage.capacityFor(config.segmentSize(), config.maxRecordSize())) : null;
-        if (stage != null)
-        {
-            this.buffer = stage.buffer();
-            this.checksumView = stage.checksumView();
-        }
+        this.rotation = new SegmentRotation(directory, config, allocator, retentionBase, recovered, counters, failures);
+        this.appender = new SegmentAppender(directory, config, recovered.nextSequence, forces, failures, rotation,
+            counters, writtenSequence);
     }
 
     /**
@@ -145,7 +111,7 @@ public final class JournalWriter implements AutoCloseable
                 new AtomicLong(recovered.lastSegment != null ? recovered.lastSegmentBase : -1);
             allocator = SegmentRotation.allocator(dir, config, adaptive, retentionBase);
             writer = new JournalWriter(dir, config, lock, recovered, allocator, adaptive, retentionBase);
-            writer.openActive(recovered);
+            writer.rotation.open(recovered, writer.appender);
             return writer;
         }
         catch (final SegmentAllocationException ex)
@@ -173,63 +139,15 @@ public final class JournalWriter implements AutoCloseable
         {
             writer.forces.close();
         }
-        if (writer != null && writer.active != null)
+        if (writer != null && writer.appender.active() != null)
         {
-            writer.active.close();
+            writer.appender.active().close();
         }
         if (allocator != null)
         {
             allocator.close();
         }
         lock.close();
-    }
-
-    private void openActive(final JournalRecovery.Result recovered) throws IOException
-    {
-        if (recovered.lastSegment != null && !recovered.lastSegmentClosed)
-        {
-            final MappedSegment segment = MappedSegment.map(recovered.lastSegment, config.pretouchMode());
-            install(segment, recovered.lastSegmentBase, recovered.lastSegmentEndOffset);
-            if (recovered.lastSegmentVersion < SegmentHeaderDescriptor.CURRENT_VERSION)
-            {
-                // never append to a segment of an older format version: close it and continue in a new one
-                rotate();
-            }
-            else if (segmentSize - position >= FrameDescriptor.HEADER_LENGTH)
-            {
-                // durable before any record after it: a close marker followed by nothing else is a clean end
-                writeMarker(FrameDescriptor.TYPE_OPEN);
-                forceThroughNextLength();
-            }
-            else
-            {
-                activeClosed = true;
-            }
-        }
-        else
-        {
-            rotateInto(recovered.nextSequence, allocator.take(config.allocationTimeoutNanos()));
-        }
-    }
-
-    private void install(final MappedSegment segment, final long base, final int endOffset)
-    {
-        forces.activate(segment, endOffset);
-        this.active = segment;
-        if (stage == null)
-        {
-            this.buffer = segment.buffer();
-            this.checksumView = segment.checksumView();
-        }
-        this.stageBase = stage == null ? 0 : endOffset;
-        this.stagedEnd = endOffset;
-        this.segmentSize = segment.size();
-        this.activeBase = base;
-        retentionBase.set(base);
-        seekIndex.start(segment.path(), segment.buffer(), endOffset);
-        this.position = endOffset;
-        this.submittedPosition = endOffset;
-        this.activeClosed = false;
     }
 
     /**
@@ -245,11 +163,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long append(final DirectBuffer source, final int offset, final int length)
     {
-        Objects.requireNonNull(source, "source");
-        checkRange(source.capacity(), offset, length);
-        final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
-        return publish(frameOffset, length);
+        return appender.append(source, offset, length);
     }
 
     /**
@@ -265,11 +179,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long append(final byte[] source, final int offset, final int length)
     {
-        Objects.requireNonNull(source, "source");
-        checkRange(source.length, offset, length);
-        final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
-        return publish(frameOffset, length);
+        return appender.append(source, offset, length);
     }
 
     /**
@@ -283,12 +193,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long append(final ByteBuffer source)
     {
-        Objects.requireNonNull(source, "source");
-        final int length = source.remaining();
-        checkRange(source.capacity(), source.position(), length);
-        final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, source.position(), length);
-        return publish(frameOffset, length);
+        return appender.append(source);
     }
 
     /**
@@ -308,16 +213,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long appendFrame(final DirectBuffer source, final int offset)
     {
-        Objects.requireNonNull(source, "source");
-        final int frameLength = AppendChecks.checkFrame(source, offset, nextSequence, config.maxRecordSize());
-        final int length = frameLength - FrameDescriptor.HEADER_LENGTH;
-        final int frameOffset = reserve(length);
-        final int at = frameOffset - stageBase;
-        buffer.putBytes(at + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
-            frameLength - FrameDescriptor.CRC_OFFSET);
-        clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
-        FrameDescriptor.frameLengthRelease(buffer, at, frameLength);
-        return advance(frameOffset, frameLength, length);
+        return appender.appendFrame(source, offset);
     }
 
     /**
@@ -332,20 +228,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long skip()
     {
-        final int frameOffset = reserve(0);
-        final long sequence = nextSequence;
-        writeHeaderOnly(frameOffset, FrameDescriptor.TYPE_SKIPPED, sequence);
-        position = frameOffset + FrameDescriptor.HEADER_LENGTH;
-        nextSequence = sequence + 1;
-        if (firstUnforcedNanos < 0)
-        {
-            firstUnforcedNanos = System.nanoTime();
-        }
-        if (stage == null)
-        {
-            writtenSequence.setRelease(sequence);
-        }
-        return sequence;
+        return appender.skip();
     }
 
     /**
@@ -361,187 +244,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public WriteClaim claim(final int length)
     {
-        checkRange(Integer.MAX_VALUE, 0, length);
-        final int frameOffset = reserve(length);
-        claim.open(buffer.addressOffset() + frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, length,
-            nextSequence);
-        return claim;
-    }
-
-    long commitClaim(final WriteClaim claim)
-    {
-        checkUsable();
-        claim.close();
-        return publish(position, claim.length());
-    }
-
-    void abortClaim(final WriteClaim claim)
-    {
-        claim.close();
-        if (!closed && failures.get() == null)
-        {
-            buffer.setMemory(position - stageBase,
-                FrameDescriptor.alignedLength(FrameDescriptor.frameLength(claim.length())), (byte)0);
-        }
-    }
-
-    private void checkRange(final int capacity, final int offset, final int length)
-    {
-        AppendChecks.checkRange(capacity, offset, length, config.maxRecordSize());
-    }
-
-    private int reserve(final int length)
-    {
-        checkUsable();
-        if (claim.isOpen())
-        {
-            throw new IllegalStateException("a claim for sequence " + claim.sequence() +
-                " is still open: commit() or abort() it first");
-        }
-        final int aligned = FrameDescriptor.alignedLength(FrameDescriptor.frameLength(length));
-        if (activeClosed || position + aligned > segmentSize)
-        {
-            rotate();
-        }
-        if (stage != null)
-        {
-            ensureStageRoom(aligned);
-            // the stage is reused: the alignment bytes after the payload must be zero, as in a new segment
-            buffer.putLong(position - stageBase + aligned - Long.BYTES, 0L);
-        }
-        return position;
-    }
-
-    /** Makes room in the stage for a frame of {@code length} aligned bytes and the zeroed length after it. */
-    private void ensureStageRoom(final int length)
-    {
-        if (stage != null && position - stageBase + length + FrameStage.NEXT_LENGTH_ROOM > stage.capacity())
-        {
-            copyStage();
-        }
-    }
-
-    /**
-     * Copies the staged frames into the segment file ({@link WriteMode#STAGED}), making them visible to readers,
-     * and starts the stage again at the current position. Does nothing with MAPPED or an empty stage.
-     */
-    private void copyStage()
-    {
-        if (stage == null)
-        {
-            return;
-        }
-        if (stagedEnd > stageBase)
-        {
-            try
-            {
-                stage.copyTo(active, stageBase, stagedEnd - stageBase);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                throw failures.fail("write of " + active.path() + " [" + stageBase + ", " + stagedEnd + ") failed", ex);
-            }
-            writtenSequence.setRelease(nextSequence - 1);
-        }
-        stageBase = position;
-        stagedEnd = position;
-    }
-
-    private long publish(final int frameOffset, final int length)
-    {
-        final UnsafeBuffer buffer = this.buffer;
-        final long sequence = nextSequence;
-        final int frameLength = FrameDescriptor.frameLength(length);
-        final int at = frameOffset - stageBase;
-        buffer.putLong(at + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-        // type, zero flags and zero reserved word in one store: a recycled segment or the reused stage holds
-        // older bytes there
-        buffer.putLong(at + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_DATA & 0xFFFFL,
-            FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(checksumView, at, frameLength, FrameDescriptor.TYPE_DATA),
-            FrameDescriptor.BYTE_ORDER);
-        clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
-        FrameDescriptor.frameLengthRelease(buffer, at, frameLength);
-        return advance(frameOffset, frameLength, length);
-    }
-
-    /**
-     * Zeroes the length of the frame after the one being committed, before that one's length is released: in a
-     * recycled segment the bytes there are a stale frame of the file's earlier use, and a reader that sees the
-     * committed length must find "nothing here yet" after it, never the stale length.
-     */
-    private void clearNextLength(final int nextOffset)
-    {
-        if (segmentSize - nextOffset >= FrameDescriptor.HEADER_LENGTH)
-        {
-            buffer.putInt(nextOffset - stageBase + FrameDescriptor.LENGTH_OFFSET, 0);
-            stagedEnd = nextOffset + FrameDescriptor.LENGTH_OFFSET + Integer.BYTES;
-        }
-        else
-        {
-            stagedEnd = nextOffset;
-        }
-    }
-
-    /**
-     * Writes a header-only marker frame (open or close) at the current position; the caller checked that at least
-     * a frame header's worth of bytes is left.
-     */
-    private void writeMarker(final short type)
-    {
-        ensureStageRoom(FrameDescriptor.HEADER_LENGTH);
-        final int frameOffset = position;
-        writeHeaderOnly(frameOffset, type, nextSequence);
-        position = frameOffset + FrameDescriptor.HEADER_LENGTH;
-        if (firstUnforcedNanos < 0)
-        {
-            firstUnforcedNanos = System.nanoTime();
-        }
-    }
-
-    private void writeHeaderOnly(final int frameOffset, final short type, final long sequence)
-    {
-        final int length = FrameDescriptor.HEADER_LENGTH;
-        final int at = frameOffset - stageBase;
-        buffer.putLong(at + FrameDescriptor.SEQUENCE_OFFSET, sequence, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(at + FrameDescriptor.TYPE_OFFSET, type, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(at + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(at + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(checksumView, at, length, type), FrameDescriptor.BYTE_ORDER);
-        clearNextLength(frameOffset + length);
-        FrameDescriptor.frameLengthRelease(buffer, at, length);
-    }
-
-    /**
-     * Forces everything written, and the zeroed length after it, so that the end of the frames is durable too.
-     */
-    private void forceThroughNextLength()
-    {
-        forceActiveThrough(Math.min(segmentSize, position + FrameDescriptor.HEADER_LENGTH));
-    }
-
-    private long advance(final int frameOffset, final int frameLength, final int length)
-    {
-        final long sequence = nextSequence;
-        position = frameOffset + FrameDescriptor.alignedLength(frameLength);
-        nextSequence = sequence + 1;
-        if (frameOffset >= seekIndex.nextOffset)
-        {
-            seekIndex.note(frameOffset, sequence);
-        }
-        if (firstUnforcedNanos < 0)
-        {
-            firstUnforcedNanos = System.nanoTime();
-        }
-        if (stage == null)
-        {
-            writtenSequence.setRelease(sequence);
-        }
-        counters.records++;
-        counters.bytes += length;
-        return sequence;
+        return appender.claim(length);
     }
 
     /**
@@ -554,11 +257,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public void endOfBatch()
     {
-        checkUsable();
-        counters.batches++;
-        copyStage();
-        forces.written(position);
-        forceIfDue();
+        appender.endOfBatch();
     }
 
     /**
@@ -571,39 +270,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public boolean forceIfDue()
     {
-        checkUsable();
-        copyStage();
-        if (position == submittedPosition)
-        {
-            return false;
-        }
-        if (!forces.due(position - submittedPosition, firstUnforcedNanos))
-        {
-            return false;
-        }
-        if (forces.pipelined())
-        {
-            forces.submit(position, nextSequence - 1);
-            submittedPosition = position;
-            firstUnforcedNanos = -1;
-        }
-        else
-        {
-            forceActive();
-        }
-        return true;
-    }
-
-    /**
-     * Waits for the forcer to finish what it was given, so that this thread may force or rotate itself.
-     */
-    private void drainForcer()
-    {
-        if (forces.drain())
-        {
-            submittedPosition = forces.forcedPosition();
-            checkUsable();
-        }
+        return appender.forceIfDue();
     }
 
     /**
@@ -639,149 +306,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public void force()
     {
-        checkUsable();
-        drainForcer();
-        if (position != forces.forcedPosition())
-        {
-            forceActive();
-        }
-    }
-
-    private void forceActive()
-    {
-        forceActiveThrough(position);
-    }
-
-    /** Forces the active segment from the page of the last forced byte up to {@code end} (at least the position). */
-    private void forceActiveThrough(final int end)
-    {
-        copyStage();
-        forces.forceThrough(end, position, nextSequence - 1);
-        submittedPosition = position;
-        firstUnforcedNanos = -1;
-    }
-
-    private void rotate()
-    {
-        drainForcer();
-        // the next segment first: without one the active segment stays open, its room usable after a reopen
-        final MappedSegment next;
-        try
-        {
-            next = allocator.take(config.allocationTimeoutNanos());
-        }
-        catch (final SegmentAllocationException ex)
-        {
-            // what was written is forced all the same, as a rotation would have (a failing force fails first)
-            if (position != forces.forcedPosition())
-            {
-                forceActive();
-            }
-            throw failures.fail(ex.getMessage(), ex.getCause());
-        }
-        catch (final IOException ex)
-        {
-            throw failures.fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
-        }
-        try
-        {
-            finishActive();
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            SegmentRotation.discardUnused(next);
-            throw ex;
-        }
-        try
-        {
-            rotateInto(nextSequence, next);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw failures.fail("rotation to a new segment at sequence " + nextSequence + " in " + directory + " failed", ex);
-        }
-    }
-
-    /** Pads the active segment to its end and forces it whole: it is finished. */
-    private void finishActive()
-    {
-        if (!activeClosed)
-        {
-            final int remaining = segmentSize - position;
-            if (remaining >= FrameDescriptor.HEADER_LENGTH)
-            {
-                ensureStageRoom(FrameDescriptor.HEADER_LENGTH);
-                writePadding(position, remaining);
-                position = segmentSize;
-            }
-            activeClosed = true;
-        }
-        if (position != forces.forcedPosition())
-        {
-            forceActive();
-        }
-        else if (durableSequence.getAcquire() < nextSequence - 1)
-        {
-            forces.publishDurable(nextSequence - 1);
-        }
-        seekIndex.write(active.path(), active.buffer());
-    }
-
-    private void writePadding(final int frameOffset, final int length)
-    {
-        final int at = frameOffset - stageBase;
-        buffer.putLong(at + FrameDescriptor.SEQUENCE_OFFSET, nextSequence, FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(at + FrameDescriptor.TYPE_OFFSET, FrameDescriptor.TYPE_PADDING,
-            FrameDescriptor.BYTE_ORDER);
-        buffer.putShort(at + FrameDescriptor.FLAGS_OFFSET, (short)0, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(at + FrameDescriptor.RESERVED_OFFSET, 0, FrameDescriptor.BYTE_ORDER);
-        buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
-            checksum.compute(checksumView, at, length, FrameDescriptor.TYPE_PADDING),
-            FrameDescriptor.BYTE_ORDER);
-        FrameDescriptor.frameLengthRelease(buffer, at, length);
-        stagedEnd = frameOffset + FrameDescriptor.HEADER_LENGTH;
-    }
-
-    private void rotateInto(final long baseSequence, final MappedSegment next) throws IOException
-    {
-        final long start = System.nanoTime();
-        boolean installed = false;
-        try
-        {
-            // the new segment follows the active one or, at open, the closed last segment recovery found
-            // (activeBase is -1, NO_PREVIOUS_SEGMENT, for a new journal)
-            final long newPrevious = activeBase;
-            SegmentRotation.name(directory, next, baseSequence, newPrevious, journalId, config);
-            if (active != null)
-            {
-                forces.retire();
-                active.close();
-            }
-            install(next, baseSequence, SegmentHeaderDescriptor.HEADER_LENGTH);
-            installed = true;
-            counters.rotations++;
-            counters.rotationNanos += System.nanoTime() - start;
-        }
-        catch (final UncheckedIOException ex)
-        {
-            throw ex.getCause();
-        }
-        finally
-        {
-            if (!installed)
-            {
-                SegmentRotation.discardUnused(next);
-            }
-        }
-    }
-
-    private void checkUsable()
-    {
-        if (closed)
-        {
-            throw new JournalClosedException("journal writer for " + directory + " is closed");
-        }
-        failures.check();
+        appender.force();
     }
 
     /**
@@ -814,7 +339,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long nextSequence()
     {
-        return nextSequence;
+        return appender.nextSequence();
     }
 
     /**
@@ -887,7 +412,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public Path activeSegment()
     {
-        return active.path();
+        return appender.active().path();
     }
 
     /**
@@ -897,7 +422,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long activeSegmentBase()
     {
-        return activeBase;
+        return rotation.activeBase();
     }
 
     /**
@@ -910,11 +435,8 @@ public final class JournalWriter implements AutoCloseable
      */
     public JournalRetention.RetentionResult deleteSegmentsBelow(final long sequence)
     {
-        if (closed)
-        {
-            throw new JournalClosedException("journal writer for " + directory + " is closed");
-        }
-        return JournalRetention.deleteSegmentsBelow(directory, sequence, activeBase);
+        appender.checkNotClosed();
+        return JournalRetention.deleteSegmentsBelow(directory, sequence, rotation.activeBase());
     }
 
     /**
@@ -929,10 +451,8 @@ public final class JournalWriter implements AutoCloseable
      */
     public JournalRetention.RetentionResult retireSegmentsBelow(final long sequence)
     {
-        if (closed)
-        {
-            throw new JournalClosedException("journal writer for " + directory + " is closed");
-        }
+        appender.checkNotClosed();
+        final long activeBase = rotation.activeBase();
         return config.recycleSegments() ?
             JournalRetention.recycleSegmentsBelow(directory, sequence, activeBase, config.preparedSegments() + 1) :
             JournalRetention.deleteSegmentsBelow(directory, sequence, activeBase);
@@ -945,7 +465,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return closed;
+        return appender.isClosed();
     }
 
     /**
@@ -957,43 +477,17 @@ public final class JournalWriter implements AutoCloseable
     @Override
     public void close()
     {
-        if (closed)
+        if (appender.isClosed())
         {
             return;
         }
-        JournalFailedException finalForceFailure = null;
+        final JournalFailedException finalForceFailure;
         try
         {
-            if (claim.isOpen())
-            {
-                abortClaim(claim);
-            }
-            if (failures.get() == null && active != null)
-            {
-                try
-                {
-                    drainForcer();
-                    if (!activeClosed && segmentSize - position >= FrameDescriptor.HEADER_LENGTH)
-                    {
-                        writeMarker(FrameDescriptor.TYPE_CLOSE);
-                        forceThroughNextLength();
-                    }
-                    else if (position != forces.forcedPosition())
-                    {
-                        // a full last segment has no tail to tell a clean end from a torn one: no marker needed
-                        forceActive();
-                    }
-                    seekIndex.write(active.path(), active.buffer());
-                }
-                catch (final JournalFailedException ex)
-                {
-                    finalForceFailure = ex;
-                }
-            }
+            finalForceFailure = appender.close();
         }
         finally
         {
-            closed = true;
             closeQuietly(this, allocator, lock);
         }
         if (finalForceFailure != null)
@@ -1005,8 +499,9 @@ public final class JournalWriter implements AutoCloseable
     @Override
     public String toString()
     {
-        return "JournalWriter{directory=" + directory + ", next=" + nextSequence + ", durable=" + durableSequence() +
-            ", active=" + (active != null ? active.path().getFileName() : null) + ", failed=" + (failures.get() != null) +
-            ", closed=" + closed + '}';
+        final MappedSegment active = appender.active();
+        return "JournalWriter{directory=" + directory + ", next=" + appender.nextSequence() + ", durable=" +
+            durableSequence() + ", active=" + (active != null ? active.path().getFileName() : null) + ", failed=" +
+            (failures.get() != null) + ", closed=" + appender.isClosed() + '}';
     }
 }

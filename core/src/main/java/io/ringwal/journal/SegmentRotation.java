@@ -1,6 +1,7 @@
 package io.ringwal.journal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,18 +13,51 @@ import io.ringwal.format.SegmentHeaderDescriptor;
 import io.ringwal.segment.AdaptivePreallocation;
 import io.ringwal.segment.Directories;
 import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.SegmentAllocationException;
 import io.ringwal.segment.SegmentAllocator;
 
 /**
- * The file side of a {@link JournalWriter}'s rotation: turns a segment the allocator prepared into the journal's
- * next segment (header written and forced, renamed to its base sequence, directory forced), or discards it.
+ * The active segment's lifecycle for a {@link JournalWriter}: at open it continues the last segment when recovery
+ * found it open, or starts a new one; at each rotation it takes the segment the allocator prepared, has the
+ * {@link SegmentAppender} finish the active one (padded and forced whole before the first byte goes into the next),
+ * turns the taken one into the journal's next segment (header written and forced, renamed to its base sequence,
+ * directory forced), installs it and hands retention its base. A taken segment that is not installed is discarded.
+ *
+ * <p>Called by the writer thread, once per rotation; retention reads the base it hands over on the allocator
+ * thread.
  */
 final class SegmentRotation
 {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
 
-    private SegmentRotation()
+    private final Path directory;
+    private final JournalConfig config;
+    private final SegmentAllocator allocator;
+    private final WriterFailure failures;
+    private final JournalCounters counters;
+    private final long journalId;
+    /** The active segment's base, for retention on the allocator thread (never retires it or anything after). */
+    private final AtomicLong retentionBase;
+    /** The active segment's base; before the first install, that of the last segment recovery found (or -1). */
+    private long activeBase;
+
+    SegmentRotation(
+        final Path directory,
+        final JournalConfig config,
+        final SegmentAllocator allocator,
+        final AtomicLong retentionBase,
+        final JournalRecovery.Result recovered,
+        final JournalCounters counters,
+        final WriterFailure failures)
     {
+        this.directory = directory;
+        this.config = config;
+        this.allocator = allocator;
+        this.retentionBase = retentionBase;
+        this.journalId = recovered.journalId;
+        this.activeBase = recovered.lastSegmentBase;
+        this.counters = counters;
+        this.failures = failures;
     }
 
     /**
@@ -55,12 +89,136 @@ final class SegmentRotation
     }
 
     /**
+     * Base sequence of the active segment.
+     *
+     * @return the base sequence.
+     */
+    long activeBase()
+    {
+        return activeBase;
+    }
+
+    /**
+     * Installs the first active segment at open: the last segment, continued, when recovery found it open (a
+     * segment of an older format version is finished at once and a new one follows), otherwise a new segment.
+     *
+     * @throws IOException if the segment cannot be mapped, taken or named.
+     */
+    void open(final JournalRecovery.Result recovered, final SegmentAppender frames) throws IOException
+    {
+        if (recovered.lastSegment != null && !recovered.lastSegmentClosed)
+        {
+            final MappedSegment segment = MappedSegment.map(recovered.lastSegment, config.pretouchMode());
+            install(frames, segment, recovered.lastSegmentBase, recovered.lastSegmentEndOffset);
+            if (recovered.lastSegmentVersion < SegmentHeaderDescriptor.CURRENT_VERSION)
+            {
+                // never append to a segment of an older format version: close it and continue in a new one
+                rotate(frames);
+            }
+            else
+            {
+                frames.reopen();
+            }
+        }
+        else
+        {
+            rotateInto(frames, recovered.nextSequence, allocator.take(config.allocationTimeoutNanos()));
+        }
+    }
+
+    /**
+     * Rotates: takes the next segment, finishes the active one and installs the next one at the next sequence.
+     *
+     * @throws JournalFailedException if the writer failed before or the rotation fails.
+     */
+    void rotate(final SegmentAppender frames)
+    {
+        frames.drainForcer();
+        // the next segment first: without one the active segment stays open, its room usable after a reopen
+        final MappedSegment next;
+        try
+        {
+            next = allocator.take(config.allocationTimeoutNanos());
+        }
+        catch (final SegmentAllocationException ex)
+        {
+            // what was written is forced all the same, as a rotation would have (a failing force fails first)
+            frames.forceWritten();
+            throw failures.fail(ex.getMessage(), ex.getCause());
+        }
+        catch (final IOException ex)
+        {
+            throw rotationFailed(frames, ex);
+        }
+        try
+        {
+            frames.finishActive();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            discardUnused(next);
+            throw ex;
+        }
+        try
+        {
+            rotateInto(frames, frames.nextSequence(), next);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw rotationFailed(frames, ex);
+        }
+    }
+
+    private JournalFailedException rotationFailed(final SegmentAppender frames, final Exception cause)
+    {
+        return failures.fail("rotation to a new segment at sequence " + frames.nextSequence() + " in " + directory +
+            " failed", cause);
+    }
+
+    private void rotateInto(final SegmentAppender frames, final long baseSequence, final MappedSegment next)
+        throws IOException
+    {
+        final long start = System.nanoTime();
+        boolean installed = false;
+        try
+        {
+            // the new segment follows the active one or, at open, the closed last segment recovery found
+            // (activeBase is -1, NO_PREVIOUS_SEGMENT, for a new journal)
+            final long newPrevious = activeBase;
+            name(directory, next, baseSequence, newPrevious, journalId, config);
+            install(frames, next, baseSequence, SegmentHeaderDescriptor.HEADER_LENGTH);
+            installed = true;
+            counters.rotations++;
+            counters.rotationNanos += System.nanoTime() - start;
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        finally
+        {
+            if (!installed)
+            {
+                discardUnused(next);
+            }
+        }
+    }
+
+    private void install(final SegmentAppender frames, final MappedSegment segment, final long base,
+        final int endOffset)
+    {
+        frames.install(segment, endOffset);
+        this.activeBase = base;
+        retentionBase.set(base);
+    }
+
+    /**
      * Writes and forces the header of {@code next}, renames it to the file name of {@code baseSequence} and
      * forces the directory, reporting each force to {@code observer}.
      *
      * @throws IOException if the target exists or a file operation fails.
      */
-    static void name(
+    private static void name(
         final Path directory,
         final MappedSegment next,
         final long baseSequence,
@@ -95,7 +253,7 @@ final class SegmentRotation
     }
 
     /** Unmaps a taken segment that was not installed and deletes it if it still has its temporary name. */
-    static void discardUnused(final MappedSegment next)
+    private static void discardUnused(final MappedSegment next)
     {
         final Path path = next.path();
         next.close();

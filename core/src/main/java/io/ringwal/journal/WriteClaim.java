@@ -10,15 +10,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class WriteClaim
 {
-    private final JournalWriter writer;
+    private final SegmentAppender appender;
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private long sequence = -1;
     private int length;
     private boolean open;
 
-    WriteClaim(final JournalWriter writer)
+    WriteClaim(final SegmentAppender appender)
     {
-        this.writer = writer;
+        this.appender = appender;
     }
 
     void open(final long address, final int length, final long sequence)
@@ -88,7 +88,7 @@ public final class WriteClaim
         {
             throw new IllegalStateException("claim is not open: it was already committed or aborted");
         }
-        return writer.commitClaim(this);
+        return appender.commitClaim(this);
     }
 
     /**
@@ -102,6 +102,6 @@ public final class WriteClaim
         {
             throw new IllegalStateException("claim is not open: it was already committed or aborted");
         }
-        writer.abortClaim(this);
+        appender.abortClaim(this);
     }
 }

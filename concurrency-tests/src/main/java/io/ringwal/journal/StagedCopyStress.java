@@ -19,7 +19,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 import io.ringwal.concurrency.StressFrames;
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
-import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.internal.MappedSegment;
 import io.ringwal.segment.PretouchMode;
 
 /**

@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.FrameDescriptor;
-import io.ringwal.segment.MappedSegment;
-import io.ringwal.segment.PageSize;
+import io.ringwal.segment.internal.MappedSegment;
+import io.ringwal.segment.internal.PageSize;
 
 /**
  * The writer's staging buffer for {@link WriteMode#STAGED}: frames are built here and copied into the segment

@@ -517,7 +517,7 @@ public final class JournalConfig
         /**
          * A listener told, on the allocator thread, as soon as preparing the next segment fails (once per failure
          * episode: a full disk, say), while the writer still appends into the room it has, and when preparing
-         * succeeds again; see {@link io.ringwal.segment.SegmentAllocator} for the retries.
+         * succeeds again; see {@link io.ringwal.segment.internal.SegmentAllocator} for the retries.
          *
          * @param allocationListener the listener.
          * @return this builder.

@@ -15,7 +15,7 @@ import java.util.List;
 
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
-import io.ringwal.segment.Directories;
+import io.ringwal.segment.internal.Directories;
 
 /**
  * Recovery on open: lists the segments, checks headers, names and the segment chain, scans frames, cuts a torn

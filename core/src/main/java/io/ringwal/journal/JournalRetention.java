@@ -13,7 +13,7 @@ import java.util.List;
 
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
-import io.ringwal.segment.Directories;
+import io.ringwal.segment.internal.Directories;
 
 /**
  * Deletes whole segment files whose records all lie below a sequence. Segment {@code i} lies entirely below

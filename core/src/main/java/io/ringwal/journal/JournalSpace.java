@@ -9,9 +9,9 @@ import java.util.Objects;
 
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
-import io.ringwal.segment.Directories;
+import io.ringwal.segment.internal.Directories;
 import io.ringwal.segment.PreallocationMode;
-import io.ringwal.segment.SegmentPreallocator;
+import io.ringwal.segment.internal.SegmentPreallocator;
 
 /**
  * Reserves a journal's disk space ahead of time: creates free segment files ({@code retired-*.seg.free}, the files

@@ -11,11 +11,11 @@ import java.util.function.LongConsumer;
 import org.agrona.DirectBuffer;
 
 import io.ringwal.format.FrameDescriptor;
-import io.ringwal.segment.AdaptivePreallocation;
-import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.internal.AdaptivePreallocation;
+import io.ringwal.segment.internal.MappedSegment;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.SegmentAllocationException;
-import io.ringwal.segment.SegmentAllocator;
+import io.ringwal.segment.internal.SegmentAllocator;
 
 /**
  * The single-threaded journal writer. Appends records as CRC-framed frames into the active segment file (through

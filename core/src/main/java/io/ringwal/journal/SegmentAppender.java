@@ -10,7 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.ringwal.format.FrameChecksum;
 import io.ringwal.format.FrameDescriptor;
-import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.internal.MappedSegment;
 
 /**
  * The per-record side of a {@link JournalWriter}: frames records into the active segment (through its mapping or,

@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.ringwal.segment.MappedSegment;
-import io.ringwal.segment.PageSize;
+import io.ringwal.segment.internal.MappedSegment;
+import io.ringwal.segment.internal.PageSize;
 
 /**
  * A background thread that writes back the already written part of the active segment while the writer goes

@@ -3,9 +3,9 @@ package io.ringwal.journal;
 import java.io.UncheckedIOException;
 import java.util.function.LongConsumer;
 
-import io.ringwal.segment.AdaptivePreallocation;
-import io.ringwal.segment.MappedSegment;
-import io.ringwal.segment.PageSize;
+import io.ringwal.segment.internal.AdaptivePreallocation;
+import io.ringwal.segment.internal.MappedSegment;
+import io.ringwal.segment.internal.PageSize;
 
 /**
  * The forcing side of a {@link JournalWriter}: forces ranges of the active segment (under the

@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.format.SegmentFileNames;
 import io.ringwal.format.SegmentHeaderDescriptor;
-import io.ringwal.segment.AdaptivePreallocation;
-import io.ringwal.segment.Directories;
-import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.internal.AdaptivePreallocation;
+import io.ringwal.segment.internal.Directories;
+import io.ringwal.segment.internal.MappedSegment;
 import io.ringwal.segment.SegmentAllocationException;
-import io.ringwal.segment.SegmentAllocator;
+import io.ringwal.segment.internal.SegmentAllocator;
 
 /**
  * The active segment's lifecycle for a {@link JournalWriter}: at open it continues the last segment when recovery

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * Told, on the allocator thread, when preparing the next segment fails and when it succeeds again: the early
  * warning of a full disk. The writer goes on appending into the room it still has (the active segment and any
  * segment prepared before the failure) and fails only at the rotation that finds no prepared segment; the
- * allocator keeps trying (see {@link SegmentAllocator}), so space freed in the meantime (by an operator, or by
+ * allocator keeps trying (the journal's segment allocator thread), so space freed in the meantime (by an operator, or by
  * retention) averts the failure. Implementations must be quick, must not block and must not call back into the
  * writer; an exception they throw is logged and otherwise ignored.
  */

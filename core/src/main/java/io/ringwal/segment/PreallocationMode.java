@@ -36,12 +36,11 @@ public enum PreallocationMode
 
     /**
      * {@link #BUFFERED_PAGES} or {@link #DIRECT}, chosen for each new segment by the size of the writer's recent
-     * forces (see {@link AdaptivePreallocation}): page-sized zero-fill while forces are small (a force every batch
-     * at moderate rates), direct zero-fill once they are large (full speed, or rare forces under never and
-     * bounded). With staged writes it means {@link #BUFFERED} for every segment instead (see
+     * forces (docs/BENCHMARKS.md, "Preallocation and the page cache"): page-sized zero-fill while forces are
+     * small (a force every batch at moderate rates), direct zero-fill once they are large (full speed, or rare
+     * forces under never and bounded). With staged writes it means {@link #BUFFERED} for every segment instead (see
      * {@code JournalConfig.effectivePreallocationMode()}). The journal's default for every force policy. Only the
-     * allocator resolves it;
-     * {@link SegmentPreallocator} takes the concrete modes.
+     * allocator resolves it; the preallocator takes the concrete modes.
      */
     ADAPTIVE,
 

@@ -1,7 +1,6 @@
 package io.ringwal.segment;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -29,12 +28,14 @@ public final class SegmentAllocationException extends IOException
      *
      * @param directory   the journal directory.
      * @param segmentSize the segment size.
+     * @param freeSpace   the usable bytes left on the directory's file system, as the allocator read them.
      * @param cause       the failure.
      * @return the exception.
      */
-    static SegmentAllocationException of(final Path directory, final int segmentSize, final IOException cause)
+    public static SegmentAllocationException of(
+        final Path directory, final int segmentSize, final long freeSpace, final IOException cause)
     {
-        final boolean noSpace = saysNoSpace(cause) || freeSpace(directory) < segmentSize;
+        final boolean noSpace = saysNoSpace(cause) || freeSpace < segmentSize;
         final String message = noSpace ?
             "no space left on device in " + directory + ": next segment of " + segmentSize +
             " bytes could not be allocated" :
@@ -73,21 +74,5 @@ public final class SegmentAllocationException extends IOException
             }
         }
         return false;
-    }
-
-    /**
-     * Usable bytes on the directory's file system ({@code statvfs} {@code f_bavail}: without the blocks it keeps
-     * for root and, on ext4, for its own metadata), or {@link Long#MAX_VALUE} if it cannot be told.
-     */
-    static long freeSpace(final Path directory)
-    {
-        try
-        {
-            return Files.getFileStore(directory).getUsableSpace();
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return Long.MAX_VALUE;
-        }
     }
 }

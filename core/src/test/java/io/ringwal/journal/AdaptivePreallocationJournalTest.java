@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ringwal.segment.PreallocationMode;
-import io.ringwal.segment.SegmentPreallocator;
+import io.ringwal.segment.internal.SegmentPreallocator;
 
 /**
  * Under the default {@link PreallocationMode#ADAPTIVE} with mapped writes the allocator prepares segments page by

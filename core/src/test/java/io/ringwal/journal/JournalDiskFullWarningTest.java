@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ringwal.format.FrameDescriptor;
 import io.ringwal.segment.AllocationListener;
 import io.ringwal.segment.SegmentAllocationException;
-import io.ringwal.segment.SegmentAllocator;
+import io.ringwal.segment.internal.SegmentAllocator;
 import io.ringwal.testing.JournalFiles;
 import io.ringwal.testing.LogCapture;
 import io.ringwal.testing.Mounts;

@@ -13,10 +13,10 @@ import java.util.Locale;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.ringwal.segment.MappedSegment;
+import io.ringwal.segment.internal.MappedSegment;
 import io.ringwal.segment.PretouchMode;
 import io.ringwal.segment.PreallocationMode;
-import io.ringwal.segment.SegmentPreallocator;
+import io.ringwal.segment.internal.SegmentPreallocator;
 
 /**
  * Measures what one force of a freshly written range costs, and how many bytes the disk really writes for it,

@@ -32,7 +32,7 @@ import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.PretouchMode;
-import io.ringwal.segment.SegmentPreallocator;
+import io.ringwal.segment.internal.SegmentPreallocator;
 
 /**
  * Append cost <b>with rotation handled explicitly, i.e. excluded</b>: one op fills one fresh, pretouched

@@ -31,7 +31,7 @@ import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalWriter;
 import io.ringwal.segment.PreallocationMode;
 import io.ringwal.segment.PretouchMode;
-import io.ringwal.segment.SegmentPreallocator;
+import io.ringwal.segment.internal.SegmentPreallocator;
 
 /**
  * Durable (force-every-batch) throughput with 1 KiB records on one thread: each op appends a batch of

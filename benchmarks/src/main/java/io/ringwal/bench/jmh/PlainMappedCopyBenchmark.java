@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.ringwal.segment.PreallocationMode;
-import io.ringwal.segment.SegmentPreallocator;
+import io.ringwal.segment.internal.SegmentPreallocator;
 
 /**
  * The ceiling for {@link AppendBenchmark}: copy the same payload, behind a 4-byte length header and padded to

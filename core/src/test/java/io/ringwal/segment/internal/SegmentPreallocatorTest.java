@@ -1,4 +1,4 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 class SegmentPreallocatorTest
 {

@@ -1,4 +1,6 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
+
+import io.ringwal.segment.PreallocationMode;
 
 /**
  * Chooses how to preallocate each new segment under {@link PreallocationMode#ADAPTIVE}, from the size of the

@@ -1,4 +1,4 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import io.ringwal.segment.PreallocationMode;
 
 
 /**

@@ -1,4 +1,4 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -10,6 +10,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.ringwal.format.SegmentFileNames;
+
+import io.ringwal.segment.AllocationListener;
+import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
+import io.ringwal.segment.SegmentAllocationException;
 
 /**
  * The allocator thread: prepares the next segment file ahead of need (creates it under a temporary name,
@@ -169,7 +174,8 @@ public final class SegmentAllocator implements AutoCloseable
                 error = new IOException("allocating a segment in " + directory + " failed: " + ex, ex);
             }
             final SegmentAllocationException failed = error != null ?
-                SegmentAllocationException.of(directory, segmentSize, error) : null;
+                SegmentAllocationException.of(directory, segmentSize, Directories.usableSpace(directory), error) :
+                null;
 
             final boolean episodeStarted;
             final boolean recovered;
@@ -298,8 +304,7 @@ public final class SegmentAllocator implements AutoCloseable
             }
         }
         final PreallocationMode asked = mode == PreallocationMode.ADAPTIVE ? adaptive.choose() : mode;
-        final long free = asked == PreallocationMode.SPARSE ? Long.MAX_VALUE :
-            SegmentAllocationException.freeSpace(directory);
+        final long free = asked == PreallocationMode.SPARSE ? Long.MAX_VALUE : Directories.usableSpace(directory);
         if (free < segmentSize)
         {
             // certain to fail: fail at once, without taking the last free blocks from others on the file system

@@ -1,9 +1,11 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+
+import io.ringwal.segment.PreallocationMode;
 
 /**
  * The running average of force sizes and the mode it chooses.

@@ -1,4 +1,4 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import io.ringwal.segment.PretouchMode;
 
 /**
  * A segment file mapped read-write: the buffer the writer stores frames into, and the forces that make

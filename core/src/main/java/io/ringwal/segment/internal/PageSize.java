@@ -1,4 +1,4 @@
-package io.ringwal.segment;
+package io.ringwal.segment.internal;
 
 /**
  * The memory page size the journal assumes when it aligns a force or write-back range down to a page start and

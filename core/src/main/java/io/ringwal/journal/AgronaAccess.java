@@ -40,9 +40,21 @@ public final class AgronaAccess
         }
         catch (final LinkageError | RuntimeException ex)
         {
-            throw new IllegalStateException("ringwal needs the JVM option '" + REQUIRED_JVM_FLAG + "' (Agrona " +
+            throw new IllegalStateException("ringwal needs the JVM option '" + requiredFlag() + "' (Agrona " +
                 "2.x reaches jdk.internal.misc.Unsafe); add it to the java command line, to Surefire's argLine, " +
                 "or as 'Add-Opens: java.base/jdk.internal.misc' in a runnable jar's manifest. Cause: " + ex, ex);
         }
+    }
+
+    /**
+     * The flag this JVM needs: {@link #REQUIRED_JVM_FLAG} with Agrona on the class path, or the same opened to
+     * Agrona's module ({@code --add-opens java.base/jdk.internal.misc=org.agrona}) with Agrona on the module path.
+     *
+     * @return the flag.
+     */
+    public static String requiredFlag()
+    {
+        final Module agrona = UnsafeBuffer.class.getModule();
+        return agrona.isNamed() ? "--add-opens java.base/jdk.internal.misc=" + agrona.getName() : REQUIRED_JVM_FLAG;
     }
 }

@@ -70,15 +70,7 @@ final class RingPublisher
         {
             return JournalPipeline.RING_FULL;
         }
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        if (length > slot.capacity())
-        {
-            final Throwable error = grow(slot, length);
-            if (error != null)
-            {
-                return commitTranslated(slot, ringSequence, null, 0, error);
-            }
-        }
+        final RecordSlot slot = slotFor(ringSequence, length);
         slot.payload.putBytes(0, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
@@ -91,15 +83,7 @@ final class RingPublisher
         {
             return JournalPipeline.RING_FULL;
         }
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        if (length > slot.capacity())
-        {
-            final Throwable error = grow(slot, length);
-            if (error != null)
-            {
-                return commitTranslated(slot, ringSequence, null, 0, error);
-            }
-        }
+        final RecordSlot slot = slotFor(ringSequence, length);
         slot.payload.putBytes(0, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
@@ -114,15 +98,7 @@ final class RingPublisher
         {
             return JournalPipeline.RING_FULL;
         }
-        final RecordSlot slot = ringBuffer.get(ringSequence);
-        if (length > slot.capacity())
-        {
-            final Throwable error = grow(slot, length);
-            if (error != null)
-            {
-                return commitTranslated(slot, ringSequence, null, 0, error);
-            }
-        }
+        final RecordSlot slot = slotFor(ringSequence, length);
         slot.payload.putBytes(0, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
@@ -216,6 +192,25 @@ final class RingPublisher
             LangUtil.rethrowUnchecked(error);
         }
         return sequence;
+    }
+
+    /**
+     * The claimed slot, grown to hold a copied record of {@code length} bytes. If it cannot grow, the slot is
+     * published as skipped and the error is thrown ({@link #commitTranslated} does both), so the writer never waits
+     * on a claimed slot that nobody will publish.
+     */
+    private RecordSlot slotFor(final long ringSequence, final int length)
+    {
+        final RecordSlot slot = ringBuffer.get(ringSequence);
+        if (length > slot.capacity())
+        {
+            final Throwable error = grow(slot, length);
+            if (error != null)
+            {
+                commitTranslated(slot, ringSequence, null, 0, error); // throws error after publishing the slot
+            }
+        }
+        return slot;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 
@@ -25,7 +26,7 @@ public final class LogJournalConfig
     /** Default largest line in bytes (the encoded line; longer ones are cut there and counted). */
     public static final int DEFAULT_MAX_LINE_SIZE = 8192;
     /** Default bytes each ring slot preallocates: 256 (a longer line grows its slot, up to the maximum line size). */
-    public static final int DEFAULT_SLOT_SIZE = 256;
+    public static final int DEFAULT_SLOT_SIZE = JournalPipelineBuilder.DEFAULT_SLOT_SIZE;
     /** Default wait strategy of the writer thread. */
     public static final String DEFAULT_WAIT_STRATEGY = "default";
     /** Default longest wait of a durable-mode logging call for its line to be forced. */

@@ -341,8 +341,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         if (target == Target.pipeline)
         {
             settings.append(" ring-size=").append(ringSize).append(" max-record-size=")
-                .append(pipelineMaxRecordSize()).append(" slot-size=").append(slotSize != null ? slotSize :
-                    Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE, pipelineMaxRecordSize()))
+                .append(pipelineMaxRecordSize()).append(" slot-size=").append(pipelineSlotSize())
                 .append(" wait-strategy=").append(waitStrategy)
                 .append(" framing=").append(framing.name().toLowerCase(java.util.Locale.ROOT))
                 .append(" max-batch=").append(batchSize == Integer.MAX_VALUE ? "ring" : Integer.toString(batchSize))
@@ -452,6 +451,13 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
         return maxRecordSize != null ? maxRecordSize : Math.max(sizes.max(), 8);
     }
 
+    /** The slot size the pipeline gets: --slot-size, or the pipeline's default for the maximum record size. */
+    private int pipelineSlotSize()
+    {
+        return slotSize != null ? slotSize :
+            Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE, pipelineMaxRecordSize());
+    }
+
     private LoadTarget newTarget(
         final Path directory,
         final JournalConfig config,
@@ -468,8 +474,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .ringSize(ringSize)
             .producerType(producers == 1 ? ProducerType.SINGLE : ProducerType.MULTI)
             .maxRecordSize(pipelineMaxRecordSize())
-            .slotSize(slotSize != null ? slotSize : Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE,
-                pipelineMaxRecordSize()))
+            .slotSize(pipelineSlotSize())
             .maxBatchSize(batchSize)
             .framing(framing)
             .pipelinedForce(pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE)

@@ -190,10 +190,12 @@ public class PipelineThroughputBenchmark
                 .build())
             .ringSize(ringSize)
             .maxRecordSize(Math.max(maxRecordSize, payloadSize))
-            .slotSize(slotSize > 0 ? slotSize : Math.min(JournalPipelineBuilder.DEFAULT_SLOT_SIZE,
-                Math.max(maxRecordSize, payloadSize)))
             .producerType(producerType)
             .framing(framing);
+        if (slotSize > 0)
+        {
+            builder.slotSize(slotSize);
+        }
         final WaitStrategy strategy = waitStrategy(waitStrategy);
         if (strategy != null)
         {

@@ -28,8 +28,8 @@ import java.util.zip.CRC32C;
  *
  * <p>The pool holds the whole run, so that every record stays readable for verification: its size is estimated
  * from the workload (offered rate, record cap) or, flat out, from the disk's synced bandwidth that the driver
- * passes in {@value #DISK_RATE_PROPERTY} (MB/s, the fastest dd of the run so far), with a margin of
- * {@value #FLAT_OUT_POOL_MARGIN}&times;. Should the run outgrow the pool anyway, the writer
+ * passes in {@value #DISK_RATE_PROPERTY} (MB/s, the fastest dd of the run so far, at least
+ * {@value #FLAT_OUT_FLOOR_MB_PER_SEC}), with a margin of {@value #FLAT_OUT_POOL_MARGIN}&times;. Should the run outgrow the pool anyway, the writer
  * zero-fills one more file in the foreground and counts it in {@code poolExhausted} (shown in the counters), so
  * such a run is visible rather than silently unfair.
  */
@@ -50,11 +50,17 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     /** Most ring slots. */
     public static final int MAX_RING = 65536;
     /**
-     * A flat-out run's pool holds this many times what the disk's synced bandwidth writes in the run: write +
-     * {@code fdatasync} into cached, reused files moved 1.6&times; dd's rate on 2026-12-04 (1.94 GB/s against dd's
-     * 1.22 GB/s), and with a margin of 1.5 the pool ran out in the run.
+     * A flat-out run's pool holds this many times what the disk's synced bandwidth (or
+     * {@link #FLAT_OUT_FLOOR_MB_PER_SEC}, whichever is higher) writes in the run.
      */
-    public static final double FLAT_OUT_POOL_MARGIN = 3.0;
+    public static final double FLAT_OUT_POOL_MARGIN = 1.5;
+    /**
+     * The rate (MB/s) a flat-out pool is sized for at least, whatever dd said: write + {@code fdatasync} into cached,
+     * reused files moved 1.94 GB/s on 2026-12-04 while dd into fresh page-cache memory gave 232&ndash;1,259 MB/s the
+     * same day (docs/BENCHMARKS.md, "The machine"), and a pool sized from dd ran out, which made the baseline
+     * zero-fill files while the clock ran.
+     */
+    public static final double FLAT_OUT_FLOOR_MB_PER_SEC = 2_000;
     /** Pool size when nothing better is known: 1 GiB. */
     public static final long DEFAULT_POOL_BYTES = 1L << 30;
 
@@ -111,11 +117,11 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
         }
         else if (!Double.isNaN(diskMbPerSec) && diskMbPerSec > 0)
         {
-            estimate = (long)(diskMbPerSec * 1e6 * seconds * FLAT_OUT_POOL_MARGIN);
+            estimate = (long)(Math.max(diskMbPerSec, FLAT_OUT_FLOOR_MB_PER_SEC) * 1e6 * seconds * FLAT_OUT_POOL_MARGIN);
         }
         else
         {
-            estimate = DEFAULT_POOL_BYTES;
+            estimate = Math.max(DEFAULT_POOL_BYTES, (long)(FLAT_OUT_FLOOR_MB_PER_SEC * 1e6 * seconds * FLAT_OUT_POOL_MARGIN));
         }
         final long files = Math.max(1, (estimate + FILE_SIZE - 1) / FILE_SIZE + 1);
         return files * FILE_SIZE;

@@ -160,9 +160,11 @@ class ContenderOutputTest
             .isGreaterThanOrEqualTo(100_000L * 10 * (1024 + GroupCommitReusedContender.HEADER));
         assertThat(GroupCommitReusedContender.poolBytes(paced, Double.NaN) % fileSize).isZero();
         assertThat(GroupCommitReusedContender.poolBytes(flatOut, 400) % fileSize).isZero();
-        // 2.5 s at 400 MB/s, times the margin: write + fdatasync into cached files outruns dd
-        assertThat(GroupCommitReusedContender.poolBytes(flatOut, 400))
-            .isGreaterThanOrEqualTo((long)(400_000_000L * 2.5 * GroupCommitReusedContender.FLAT_OUT_POOL_MARGIN));
+        // write + fdatasync into cached files outruns dd: 2.5 s at the floor rate at least, times the margin
+        final long floor = (long)(GroupCommitReusedContender.FLAT_OUT_FLOOR_MB_PER_SEC * 1e6 * 2.5 *
+            GroupCommitReusedContender.FLAT_OUT_POOL_MARGIN);
+        assertThat(GroupCommitReusedContender.poolBytes(flatOut, 400)).isGreaterThanOrEqualTo(floor);
+        assertThat(GroupCommitReusedContender.poolBytes(flatOut, 4_000)).isGreaterThanOrEqualTo(floor * 2);
         assertThat(GroupCommitReusedContender.poolBytes(flatOut, Double.NaN))
             .isGreaterThanOrEqualTo(GroupCommitReusedContender.DEFAULT_POOL_BYTES);
     }

@@ -33,6 +33,11 @@ public final class JournalConfig
 
     /** Default time the writer waits for the allocator before failing: 30 s. */
     public static final long DEFAULT_ALLOCATION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * Default smallest average frame of a pipelined force ({@link Builder#pipelinedForceMinRecordBytes(int)}): 512
+     * bytes.
+     */
+    public static final int DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES = 512;
 
     private final int segmentSize;
     private final int maxRecordSize;
@@ -50,6 +55,7 @@ public final class JournalConfig
     private final boolean recycleSegments;
     private final int preparedSegments;
     private final boolean pipelinedForce;
+    private final int pipelinedForceMinRecordBytes;
     private final long newJournalId;
     private final LongSupplier epochMillisClock;
 
@@ -73,6 +79,7 @@ public final class JournalConfig
         this.recycleSegments = builder.recycleSegments;
         this.preparedSegments = builder.preparedSegments;
         this.pipelinedForce = builder.pipelinedForce;
+        this.pipelinedForceMinRecordBytes = builder.pipelinedForceMinRecordBytes;
         this.newJournalId = builder.newJournalId;
         this.epochMillisClock = builder.epochMillisClock;
     }
@@ -318,6 +325,7 @@ public final class JournalConfig
         this.recycleSegments = from.recycleSegments;
         this.preparedSegments = from.preparedSegments;
         this.pipelinedForce = pipelinedForce;
+        this.pipelinedForceMinRecordBytes = from.pipelinedForceMinRecordBytes;
         this.newJournalId = from.newJournalId;
         this.epochMillisClock = from.epochMillisClock;
     }
@@ -331,6 +339,17 @@ public final class JournalConfig
     public boolean pipelinedForce()
     {
         return pipelinedForce;
+    }
+
+    /**
+     * With pipelined forcing, the smallest average frame (bytes per record, header included) of the records a force
+     * covers for the force thread to take it; the writer thread forces batches of smaller records itself.
+     *
+     * @return bytes; 0 pipelines every force.
+     */
+    public int pipelinedForceMinRecordBytes()
+    {
+        return pipelinedForceMinRecordBytes;
     }
 
     /**
@@ -360,7 +379,8 @@ public final class JournalConfig
             ", forcePolicy=" + forcePolicy + ", preallocationMode=" + preallocationMode + ", pretouchMode=" + pretouchMode +
             ", writeMode=" + writeMode +            ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope +
             ", backgroundWriteBack=" + backgroundWriteBack + ", retention=" + retention + ", recycleSegments=" +
-            recycleSegments + ", preparedSegments=" + preparedSegments + ", pipelinedForce=" + pipelinedForce + '}';
+            recycleSegments + ", preparedSegments=" + preparedSegments + ", pipelinedForce=" + pipelinedForce +
+            ", pipelinedForceMinRecordBytes=" + pipelinedForceMinRecordBytes + '}';
     }
 
     /**
@@ -385,6 +405,7 @@ public final class JournalConfig
         private boolean recycleSegments = true;
         private int preparedSegments = DEFAULT_PREPARED_SEGMENTS;
         private boolean pipelinedForce;
+        private int pipelinedForceMinRecordBytes = DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES;
         private long newJournalId;
         private LongSupplier epochMillisClock = System::currentTimeMillis;
 
@@ -593,8 +614,11 @@ public final class JournalConfig
          * written meanwhile, and the durable watermark (and {@link JournalWriter#durabilityListener}) advances after
          * each completed force. Off: the writer forces itself at the end of the batch and waits. Rotations, explicit
          * {@link JournalWriter#force()} and close are synchronous either way. A failed force is final in both.
-         * Default off (after {@code endOfBatch()} returns, what it forced is durable). Pipelined forcing does not yet
-         * bound the unforced backlog: a writer faster than the disk runs ahead of the forces.
+         * Only forces of records averaging at least {@link #pipelinedForceMinRecordBytes(int)} go to the force
+         * thread; the writer forces smaller records itself, after the force in flight. The writer waits for the force in flight once it has
+         * written as much again as that force covers, so the unforced backlog stays bounded. Default off for a
+         * {@code JournalWriter} (after {@code endOfBatch()} returns, what it forced is durable); the Disruptor
+         * pipeline turns it on.
          *
          * @param pipelined true to force on a thread of its own.
          * @return this builder.
@@ -602,6 +626,29 @@ public final class JournalConfig
         public Builder pipelinedForce(final boolean pipelined)
         {
             this.pipelinedForce = pipelined;
+            return this;
+        }
+
+        /**
+         * With pipelined forcing, which forces the force thread takes: those whose records average at least this
+         * many bytes per frame (header included); the writer thread forces batches of smaller records itself (after
+         * the force in flight, if any). Handing a force over pays when forcing is long next to the writer's and the
+         * producers' work on the next batch, and costs when their CPU is the limit: on 2 cores, pipelining every
+         * force moved 1.28&times; the records at 1 KiB and 1.33&times; at 4 KiB flat out, and 0.72&times; at 64 B
+         * and 0.87&times; at 256 B (docs/BENCHMARKS.md, "Pipelined forcing"). Default
+         * {@value JournalConfig#DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES}.
+         *
+         * @param bytes the smallest average frame of a pipelined force; 0 pipelines every force.
+         * @return this builder.
+         * @throws IllegalArgumentException if negative.
+         */
+        public Builder pipelinedForceMinRecordBytes(final int bytes)
+        {
+            if (bytes < 0)
+            {
+                throw new IllegalArgumentException("pipelinedForceMinRecordBytes=" + bytes + " must not be negative");
+            }
+            this.pipelinedForceMinRecordBytes = bytes;
             return this;
         }
 

@@ -52,6 +52,8 @@ final class SegmentAppender
     private int position;
     /** The end of what was forced or handed to the forcer; the forced position without pipelining. */
     private int submittedPosition;
+    /** {@link #nextSequence} when {@link #submittedPosition} was last set by a force or a hand-over. */
+    private long submittedNextSequence;
     private long nextSequence;
     private long firstUnforcedNanos = -1;
     private boolean activeClosed;
@@ -111,6 +113,7 @@ final class SegmentAppender
         seekIndex.start(segment.path(), segment.buffer(), endOffset);
         this.position = endOffset;
         this.submittedPosition = endOffset;
+        this.submittedNextSequence = nextSequence;
         this.activeClosed = false;
     }
 
@@ -416,14 +419,17 @@ final class SegmentAppender
         {
             return false;
         }
-        if (forces.pipelined())
+        if (forces.pipelines(position - submittedPosition, nextSequence - submittedNextSequence))
         {
             forces.submit(position, nextSequence - 1);
             submittedPosition = position;
+            submittedNextSequence = nextSequence;
             firstUnforcedNanos = -1;
         }
         else
         {
+            // a force too small to hand over: after the force in flight (if any), on this thread
+            drainForcer();
             forceActive();
         }
         return true;
@@ -468,6 +474,7 @@ final class SegmentAppender
         copyStage();
         forces.forceThrough(end, position, nextSequence - 1);
         submittedPosition = position;
+        submittedNextSequence = nextSequence;
         firstUnforcedNanos = -1;
     }
 

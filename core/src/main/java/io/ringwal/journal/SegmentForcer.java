@@ -42,6 +42,7 @@ final class SegmentForcer
     private volatile int forcingEnd;
     /** With pipelined forcing: how many new bytes the force in flight (or last made) covers. */
     private volatile int forcingBytes;
+    private final int pipelinedForceMinRecordBytes;
 
     SegmentForcer(
         final JournalConfig config,
@@ -60,6 +61,7 @@ final class SegmentForcer
         this.flusher = forcePolicy.kind() == ForcePolicy.Kind.EVERY_BATCH || !config.backgroundWriteBack() ? null : new SegmentFlusher(
             "ringwal-flusher-" + journalName, Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
             FLUSH_INTERVAL_NANOS);
+        this.pipelinedForceMinRecordBytes = config.pipelinedForceMinRecordBytes();
         this.forcer = config.pipelinedForce() && forcePolicy.kind() != ForcePolicy.Kind.NEVER ?
             new PipelinedForcer(this, "ringwal-forcer-" + journalName) : null;
     }
@@ -136,9 +138,13 @@ final class SegmentForcer
         }
     }
 
-    boolean pipelined()
+    /**
+     * Whether the force of {@code unforcedBytes} holding {@code unforcedRecords} goes to the force thread: there is
+     * one and the frames average at least {@link JournalConfig#pipelinedForceMinRecordBytes()}.
+     */
+    boolean pipelines(final int unforcedBytes, final long unforcedRecords)
     {
-        return forcer != null;
+        return forcer != null && unforcedBytes >= unforcedRecords * pipelinedForceMinRecordBytes;
     }
 
     /**

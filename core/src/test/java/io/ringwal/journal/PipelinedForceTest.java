@@ -35,7 +35,73 @@ class PipelinedForceTest
     private static JournalConfig.Builder config(final ForceObserver observer)
     {
         return JournalConfig.builder().segmentSize(SEGMENT_SIZE).preallocationMode(PreallocationMode.BUFFERED)
-            .forcePolicy(ForcePolicy.everyBatch()).pipelinedForce(true).forceObserver(observer);
+            .forcePolicy(ForcePolicy.everyBatch()).pipelinedForce(true).pipelinedForceMinRecordBytes(0)
+            .forceObserver(observer);
+    }
+
+    @Test
+    void shouldHandOverForcesOfLargeRecordsOnlyWithTheDefaultMinimum() throws Exception
+    {
+        final List<String> forcingThreads = new CopyOnWriteArrayList<>();
+        final ForceObserver observer = new ForceObserver()
+        {
+            @Override
+            public void beforeForce(final Path segment, final long offset, final long length, final long upto)
+            {
+                if (SegmentFileNames.isSegmentFileName(segment.getFileName().toString()))
+                {
+                    forcingThreads.add(Thread.currentThread().getName());
+                }
+            }
+        };
+        final JournalConfig config = JournalConfig.builder().segmentSize(4 * 1024 * 1024)
+            .preallocationMode(PreallocationMode.BUFFERED).forcePolicy(ForcePolicy.everyBatch()).pipelinedForce(true)
+            .forceObserver(observer).build();
+        assertThat(config.pipelinedForceMinRecordBytes()).isEqualTo(JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES);
+        final int small = JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES / 2;
+        final int large = JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES;
+        try (JournalWriter writer = JournalWriter.open(dir, config))
+        {
+            final String writerThread = Thread.currentThread().getName();
+            forcingThreads.clear(); // the open's own forces
+            // records whose frames average under the minimum: the writer forces them itself, durable on return
+            for (int i = 0; i < 10; i++)
+            {
+                writer.append(JournalFiles.payload(i, small), 0, small);
+                writer.endOfBatch();
+                assertThat(writer.durableSequence()).isEqualTo(i);
+            }
+            assertThat(forcingThreads).hasSize(10).containsOnly(writerThread);
+            forcingThreads.clear();
+            // at the minimum (the frame header on top): handed to the force thread
+            for (int i = 10; i < 20; i++)
+            {
+                writer.append(JournalFiles.payload(i, large), 0, large);
+                writer.endOfBatch();
+            }
+            writer.force();
+            assertThat(writer.durableSequence()).isEqualTo(19);
+            assertThat(forcingThreads).isNotEmpty().anyMatch(name -> name.startsWith("ringwal-forcer-"));
+            // back to small records: the writer waits for the force in flight, then forces on its own thread
+            forcingThreads.clear();
+            writer.append(JournalFiles.payload(20, small), 0, small);
+            writer.endOfBatch();
+            assertThat(writer.durableSequence()).isEqualTo(20);
+            assertThat(forcingThreads).containsExactly(writerThread);
+        }
+        final List<byte[]> records = JournalFiles.readAll(dir);
+        assertThat(records).hasSize(21);
+        for (int i = 0; i < 21; i++)
+        {
+            assertThat(records.get(i)).isEqualTo(JournalFiles.payload(i, i < 10 || i == 20 ? small : large));
+        }
+    }
+
+    @Test
+    void shouldRefuseANegativeMinimumRecordSize()
+    {
+        assertThatThrownBy(() -> JournalConfig.builder().pipelinedForceMinRecordBytes(-1))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipelinedForceMinRecordBytes=-1");
     }
 
     @Test

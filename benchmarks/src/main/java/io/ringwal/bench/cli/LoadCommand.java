@@ -250,8 +250,14 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     @Option(names = "--pipelined-force", negatable = true, fallbackValue = "true",
         description = "pipeline: force on a thread of its own while the writer goes on appending (--pipelined-force) " +
             "or on the writer thread at the end of each batch (--no-pipelined-force). Default: the pipeline's " +
-            "default, synchronous.")
+            "default, pipelined for records of --pipelined-force-min-record-bytes and more.")
     private Boolean pipelinedForce;
+
+    @Option(names = "--pipelined-force-min-record-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+        description = "With pipelined forcing, the force thread takes the forces whose records average at least this " +
+            "many bytes per frame (header included); the writer thread forces smaller ones itself; 0 pipelines every " +
+            "force (default: the journal's, 512).")
+    private Integer pipelinedForceMinRecordBytes;
 
     @Option(names = "--reserve", paramLabel = "N",
         description = "Reserve N free segment files in the journal directory before the run (JournalSpace.reserve, " +
@@ -270,6 +276,11 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     private Path hgrm;
 
     /** picocli converter for {@link Wait}. */
+    private boolean pipelinedForce()
+    {
+        return pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE;
+    }
+
     static final class WaitConverter implements CommandLine.ITypeConverter<Wait>
     {
         @Override
@@ -345,7 +356,9 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
                 .append(" wait-strategy=").append(waitStrategy)
                 .append(" framing=").append(framing.name().toLowerCase(java.util.Locale.ROOT))
                 .append(" max-batch=").append(batchSize == Integer.MAX_VALUE ? "ring" : Integer.toString(batchSize))
-                .append(" producer-type=").append(producers == 1 ? "single" : "multi");
+                .append(" producer-type=").append(producers == 1 ? "single" : "multi")
+                .append(" pipelined-force=").append(pipelinedForce()
+                    ? "records-from-" + config.pipelinedForceMinRecordBytes() + "B" : "off");
         }
         else
         {
@@ -434,6 +447,10 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             {
                 builder.pretouchMode(pretouch);
             }
+            if (pipelinedForceMinRecordBytes != null)
+            {
+                builder.pipelinedForceMinRecordBytes(pipelinedForceMinRecordBytes);
+            }
             if (pipelineMaxRecordSize() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
             {
                 builder.maxRecordSize(pipelineMaxRecordSize());
@@ -477,7 +494,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             .slotSize(pipelineSlotSize())
             .maxBatchSize(batchSize)
             .framing(framing)
-            .pipelinedForce(pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE)
+            .pipelinedForce(pipelinedForce())
             .durabilityListener(durableLog);
         final WaitStrategy strategy = waitStrategy(waitStrategy);
         if (strategy != null)

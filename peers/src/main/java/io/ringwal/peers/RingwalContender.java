@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 
 import io.ringwal.disruptor.JournalPipeline;
+import io.ringwal.disruptor.JournalPipelineBuilder;
 import io.ringwal.disruptor.PipelineCounters;
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
@@ -32,6 +33,7 @@ public final class RingwalContender implements Contender
     private final PreallocationMode preallocation;
     private final long retainBytes;
     private final int reserveSegments;
+    private boolean pipelinedForce = JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE;
     private JournalPipeline pipeline;
     private AtomicLongArray lastSequence;
     private int producers;
@@ -95,6 +97,18 @@ public final class RingwalContender implements Contender
         this.retainBytes = retainBytes;
     }
 
+    /**
+     * Turns pipelined forcing off (the writer thread forces at the end of every batch and waits), for a same-run
+     * comparison with the default.
+     *
+     * @return this contender.
+     */
+    public RingwalContender synchronousForcing()
+    {
+        this.pipelinedForce = false;
+        return this;
+    }
+
     @Override
     public String name()
     {
@@ -119,6 +133,7 @@ public final class RingwalContender implements Contender
             .journalConfig(config)
             .maxRecordSize(workload.recordSize())
             .slotSize(workload.recordSize()) // the records' size is known: every slot fits one, none grows
+            .pipelinedForce(pipelinedForce)
             .build()
             .start();
     }

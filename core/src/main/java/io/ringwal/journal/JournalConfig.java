@@ -38,6 +38,10 @@ public final class JournalConfig
      * bytes.
      */
     public static final int DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES = 512;
+    /**
+     * Default smallest batch of a pipelined force ({@link Builder#pipelinedForceMinBatchBytes(int)}): 256 KiB.
+     */
+    public static final int DEFAULT_PIPELINED_FORCE_MIN_BATCH_BYTES = 256 * 1024;
 
     private final int segmentSize;
     private final int maxRecordSize;
@@ -56,6 +60,7 @@ public final class JournalConfig
     private final int preparedSegments;
     private final boolean pipelinedForce;
     private final int pipelinedForceMinRecordBytes;
+    private final int pipelinedForceMinBatchBytes;
     private final long newJournalId;
     private final LongSupplier epochMillisClock;
 
@@ -80,6 +85,7 @@ public final class JournalConfig
         this.preparedSegments = builder.preparedSegments;
         this.pipelinedForce = builder.pipelinedForce;
         this.pipelinedForceMinRecordBytes = builder.pipelinedForceMinRecordBytes;
+        this.pipelinedForceMinBatchBytes = builder.pipelinedForceMinBatchBytes;
         this.newJournalId = builder.newJournalId;
         this.epochMillisClock = builder.epochMillisClock;
     }
@@ -326,6 +332,7 @@ public final class JournalConfig
         this.preparedSegments = from.preparedSegments;
         this.pipelinedForce = pipelinedForce;
         this.pipelinedForceMinRecordBytes = from.pipelinedForceMinRecordBytes;
+        this.pipelinedForceMinBatchBytes = from.pipelinedForceMinBatchBytes;
         this.newJournalId = from.newJournalId;
         this.epochMillisClock = from.epochMillisClock;
     }
@@ -350,6 +357,17 @@ public final class JournalConfig
     public int pipelinedForceMinRecordBytes()
     {
         return pipelinedForceMinRecordBytes;
+    }
+
+    /**
+     * With pipelined forcing, the fewest bytes written since the last force for the force thread to take the next
+     * one; the writer thread forces a smaller batch itself.
+     *
+     * @return bytes; 0 for no minimum.
+     */
+    public int pipelinedForceMinBatchBytes()
+    {
+        return pipelinedForceMinBatchBytes;
     }
 
     /**
@@ -380,7 +398,8 @@ public final class JournalConfig
             ", writeMode=" + writeMode +            ", recoveryMode=" + recoveryMode + ", verifyScope=" + verifyScope +
             ", backgroundWriteBack=" + backgroundWriteBack + ", retention=" + retention + ", recycleSegments=" +
             recycleSegments + ", preparedSegments=" + preparedSegments + ", pipelinedForce=" + pipelinedForce +
-            ", pipelinedForceMinRecordBytes=" + pipelinedForceMinRecordBytes + '}';
+            ", pipelinedForceMinRecordBytes=" + pipelinedForceMinRecordBytes +
+            ", pipelinedForceMinBatchBytes=" + pipelinedForceMinBatchBytes + '}';
     }
 
     /**
@@ -406,6 +425,7 @@ public final class JournalConfig
         private int preparedSegments = DEFAULT_PREPARED_SEGMENTS;
         private boolean pipelinedForce;
         private int pipelinedForceMinRecordBytes = DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES;
+        private int pipelinedForceMinBatchBytes = DEFAULT_PIPELINED_FORCE_MIN_BATCH_BYTES;
         private long newJournalId;
         private LongSupplier epochMillisClock = System::currentTimeMillis;
 
@@ -614,8 +634,9 @@ public final class JournalConfig
          * written meanwhile, and the durable watermark (and {@link JournalWriter#durabilityListener}) advances after
          * each completed force. Off: the writer forces itself at the end of the batch and waits. Rotations, explicit
          * {@link JournalWriter#force()} and close are synchronous either way. A failed force is final in both.
-         * Only forces of records averaging at least {@link #pipelinedForceMinRecordBytes(int)} go to the force
-         * thread; the writer forces smaller records itself, after the force in flight. The writer waits for the force in flight once it has
+         * Only forces of batches of at least {@link #pipelinedForceMinBatchBytes(int)} whose records average at
+         * least {@link #pipelinedForceMinRecordBytes(int)} go to the force thread; the writer forces the others
+         * itself, after the force in flight. The writer waits for the force in flight once it has
          * written as much again as that force covers, so the unforced backlog stays bounded. Default off for a
          * {@code JournalWriter} (after {@code endOfBatch()} returns, what it forced is durable); the Disruptor
          * pipeline turns it on.
@@ -649,6 +670,28 @@ public final class JournalConfig
                 throw new IllegalArgumentException("pipelinedForceMinRecordBytes=" + bytes + " must not be negative");
             }
             this.pipelinedForceMinRecordBytes = bytes;
+            return this;
+        }
+
+        /**
+         * With pipelined forcing, the fewest bytes a batch must leave unforced for the force thread to take its
+         * force; the writer thread forces a smaller batch itself (after the force in flight, if any). A small force
+         * is quick, and handing it over costs a thread wake-up on the way to durable: at 100 k records/s of 1 KiB
+         * (batches of ~45 KB) pipelining every force doubled publish&rarr;durable p50 on 2 cores
+         * (docs/BENCHMARKS.md, "Pipelined forcing"). Default
+         * {@value JournalConfig#DEFAULT_PIPELINED_FORCE_MIN_BATCH_BYTES}.
+         *
+         * @param bytes the smallest pipelined batch; 0 for no minimum.
+         * @return this builder.
+         * @throws IllegalArgumentException if negative.
+         */
+        public Builder pipelinedForceMinBatchBytes(final int bytes)
+        {
+            if (bytes < 0)
+            {
+                throw new IllegalArgumentException("pipelinedForceMinBatchBytes=" + bytes + " must not be negative");
+            }
+            this.pipelinedForceMinBatchBytes = bytes;
             return this;
         }
 

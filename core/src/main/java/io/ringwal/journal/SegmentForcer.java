@@ -43,6 +43,7 @@ final class SegmentForcer
     /** With pipelined forcing: how many new bytes the force in flight (or last made) covers. */
     private volatile int forcingBytes;
     private final int pipelinedForceMinRecordBytes;
+    private final int pipelinedForceMinBatchBytes;
 
     SegmentForcer(
         final JournalConfig config,
@@ -62,6 +63,7 @@ final class SegmentForcer
             "ringwal-flusher-" + journalName, Math.min(FLUSH_THRESHOLD_BYTES, config.segmentSize() / 8),
             FLUSH_INTERVAL_NANOS);
         this.pipelinedForceMinRecordBytes = config.pipelinedForceMinRecordBytes();
+        this.pipelinedForceMinBatchBytes = config.pipelinedForceMinBatchBytes();
         this.forcer = config.pipelinedForce() && forcePolicy.kind() != ForcePolicy.Kind.NEVER ?
             new PipelinedForcer(this, "ringwal-forcer-" + journalName) : null;
     }
@@ -140,11 +142,13 @@ final class SegmentForcer
 
     /**
      * Whether the force of {@code unforcedBytes} holding {@code unforcedRecords} goes to the force thread: there is
-     * one and the frames average at least {@link JournalConfig#pipelinedForceMinRecordBytes()}.
+     * one, the batch is at least {@link JournalConfig#pipelinedForceMinBatchBytes()} and its frames average at least
+     * {@link JournalConfig#pipelinedForceMinRecordBytes()}.
      */
     boolean pipelines(final int unforcedBytes, final long unforcedRecords)
     {
-        return forcer != null && unforcedBytes >= unforcedRecords * pipelinedForceMinRecordBytes;
+        return forcer != null && unforcedBytes >= pipelinedForceMinBatchBytes &&
+            unforcedBytes >= unforcedRecords * pipelinedForceMinRecordBytes;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -36,11 +37,11 @@ class PipelinedForceTest
     {
         return JournalConfig.builder().segmentSize(SEGMENT_SIZE).preallocationMode(PreallocationMode.BUFFERED)
             .forcePolicy(ForcePolicy.everyBatch()).pipelinedForce(true).pipelinedForceMinRecordBytes(0)
-            .forceObserver(observer);
+            .pipelinedForceMinBatchBytes(0).forceObserver(observer);
     }
 
     @Test
-    void shouldHandOverForcesOfLargeRecordsOnlyWithTheDefaultMinimum() throws Exception
+    void shouldHandOverOnlyLargeBatchesOfLargeRecordsWithTheDefaultMinimums() throws Exception
     {
         final List<String> forcingThreads = new CopyOnWriteArrayList<>();
         final ForceObserver observer = new ForceObserver()
@@ -54,55 +55,76 @@ class PipelinedForceTest
                 }
             }
         };
-        final JournalConfig config = JournalConfig.builder().segmentSize(4 * 1024 * 1024)
+        final JournalConfig config = JournalConfig.builder().segmentSize(8 * 1024 * 1024)
             .preallocationMode(PreallocationMode.BUFFERED).forcePolicy(ForcePolicy.everyBatch()).pipelinedForce(true)
             .forceObserver(observer).build();
-        assertThat(config.pipelinedForceMinRecordBytes()).isEqualTo(JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES);
+        assertThat(config.pipelinedForceMinRecordBytes())
+            .isEqualTo(JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES);
+        assertThat(config.pipelinedForceMinBatchBytes())
+            .isEqualTo(JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_BATCH_BYTES);
         final int small = JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES / 2;
         final int large = JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES;
+        // a batch of large records just over the smallest pipelined batch, and one of small records as large
+        final int largePerBatch = JournalConfig.DEFAULT_PIPELINED_FORCE_MIN_BATCH_BYTES / large + 1;
+        final int smallPerBatch = 2 * largePerBatch;
+        final List<Integer> sizes = new ArrayList<>();
         try (JournalWriter writer = JournalWriter.open(dir, config))
         {
             final String writerThread = Thread.currentThread().getName();
             forcingThreads.clear(); // the open's own forces
-            // records whose frames average under the minimum: the writer forces them itself, durable on return
-            for (int i = 0; i < 10; i++)
+            // small batches of large records, and large batches of small ones: the writer forces them itself,
+            // and what it forced is durable when endOfBatch returns
+            for (int batch = 0; batch < 3; batch++)
             {
-                writer.append(JournalFiles.payload(i, small), 0, small);
-                writer.endOfBatch();
-                assertThat(writer.durableSequence()).isEqualTo(i);
+                appendSizedBatch(writer, sizes, large, 10);
+                assertThat(writer.durableSequence()).isEqualTo(sizes.size() - 1);
+                appendSizedBatch(writer, sizes, small, smallPerBatch);
+                assertThat(writer.durableSequence()).isEqualTo(sizes.size() - 1);
             }
-            assertThat(forcingThreads).hasSize(10).containsOnly(writerThread);
+            assertThat(forcingThreads).hasSize(6).containsOnly(writerThread);
             forcingThreads.clear();
-            // at the minimum (the frame header on top): handed to the force thread
-            for (int i = 10; i < 20; i++)
+            // large batches of large records: handed to the force thread
+            for (int batch = 0; batch < 3; batch++)
             {
-                writer.append(JournalFiles.payload(i, large), 0, large);
-                writer.endOfBatch();
+                appendSizedBatch(writer, sizes, large, largePerBatch);
             }
             writer.force();
-            assertThat(writer.durableSequence()).isEqualTo(19);
-            assertThat(forcingThreads).isNotEmpty().anyMatch(name -> name.startsWith("ringwal-forcer-"));
-            // back to small records: the writer waits for the force in flight, then forces on its own thread
+            assertThat(writer.durableSequence()).isEqualTo(sizes.size() - 1);
+            assertThat(forcingThreads).anyMatch(name -> name.startsWith("ringwal-forcer-"));
+            // a small batch again: the writer waits for the force in flight, then forces on its own thread
             forcingThreads.clear();
-            writer.append(JournalFiles.payload(20, small), 0, small);
-            writer.endOfBatch();
-            assertThat(writer.durableSequence()).isEqualTo(20);
+            appendSizedBatch(writer, sizes, small, 1);
+            assertThat(writer.durableSequence()).isEqualTo(sizes.size() - 1);
             assertThat(forcingThreads).containsExactly(writerThread);
         }
         final List<byte[]> records = JournalFiles.readAll(dir);
-        assertThat(records).hasSize(21);
-        for (int i = 0; i < 21; i++)
+        assertThat(records).hasSize(sizes.size());
+        for (int i = 0; i < sizes.size(); i++)
         {
-            assertThat(records.get(i)).isEqualTo(JournalFiles.payload(i, i < 10 || i == 20 ? small : large));
+            assertThat(records.get(i)).isEqualTo(JournalFiles.payload(i, sizes.get(i)));
         }
     }
 
+    private static void appendSizedBatch(final JournalWriter writer, final List<Integer> sizes, final int size,
+        final int records)
+    {
+        for (int i = 0; i < records; i++)
+        {
+            writer.append(JournalFiles.payload(sizes.size(), size), 0, size);
+            sizes.add(size);
+        }
+        writer.endOfBatch();
+    }
+
     @Test
-    void shouldRefuseANegativeMinimumRecordSize()
+    void shouldRefuseNegativeMinimums()
     {
         assertThatThrownBy(() -> JournalConfig.builder().pipelinedForceMinRecordBytes(-1))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipelinedForceMinRecordBytes=-1");
+        assertThatThrownBy(() -> JournalConfig.builder().pipelinedForceMinBatchBytes(-1))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipelinedForceMinBatchBytes=-1");
     }
+
 
     @Test
     void shouldKeepAppendingWhileAForceRunsAndCoverEverythingWithTheNextForce() throws Exception

@@ -78,8 +78,9 @@ class JournalPipelineDurabilityTest
     private void neverAheadOfARealForce(final ForcePolicy policy, final boolean pipelined) throws Exception
     {
         final RecordingObserver observer = new RecordingObserver();
+        // pipelined: every force goes to the force thread, whatever the records' size
         final JournalConfig config = JournalConfig.builder().segmentSize(64 * 1024).forcePolicy(policy)
-            .forceObserver(observer).build();
+            .pipelinedForceMinRecordBytes(0).pipelinedForceMinBatchBytes(0).forceObserver(observer).build();
         final AtomicReference<String> violation = new AtomicReference<>();
         final List<Long> listened = new ArrayList<>();
         final JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(config).ringSize(256)
@@ -155,7 +156,8 @@ class JournalPipelineDurabilityTest
             }
         };
         final JournalConfig config = JournalConfig.builder().segmentSize(64 * 1024)
-            .forcePolicy(ForcePolicy.everyBatch()).forceObserver(failing).build();
+            .forcePolicy(ForcePolicy.everyBatch()).pipelinedForceMinRecordBytes(0).pipelinedForceMinBatchBytes(0)
+            .forceObserver(failing).build();
         final JournalPipeline pipeline = JournalPipeline.builder(dir).journalConfig(config).ringSize(8)
             .pipelinedForce(pipelined).build().start();
         final byte[] payload = new byte[64];

@@ -259,6 +259,12 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             "force (default: the journal's, 512).")
     private Integer pipelinedForceMinRecordBytes;
 
+    @Option(names = "--pipelined-force-min-batch-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+        description = "With pipelined forcing, the fewest bytes a batch must leave unforced for the force thread to " +
+            "take its force; the writer thread forces smaller batches itself; 0 for no minimum (default: the " +
+            "journal's, 256KiB).")
+    private Integer pipelinedForceMinBatchBytes;
+
     @Option(names = "--reserve", paramLabel = "N",
         description = "Reserve N free segment files in the journal directory before the run (JournalSpace.reserve, " +
             "as an operator would at install time), so that no segment is zero-filled while it runs. Default: 0.")
@@ -358,7 +364,8 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
                 .append(" max-batch=").append(batchSize == Integer.MAX_VALUE ? "ring" : Integer.toString(batchSize))
                 .append(" producer-type=").append(producers == 1 ? "single" : "multi")
                 .append(" pipelined-force=").append(pipelinedForce()
-                    ? "records-from-" + config.pipelinedForceMinRecordBytes() + "B" : "off");
+                    ? "batches-from-" + config.pipelinedForceMinBatchBytes() + "B-records-from-" +
+                        config.pipelinedForceMinRecordBytes() + "B" : "off");
         }
         else
         {
@@ -450,6 +457,10 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
             if (pipelinedForceMinRecordBytes != null)
             {
                 builder.pipelinedForceMinRecordBytes(pipelinedForceMinRecordBytes);
+            }
+            if (pipelinedForceMinBatchBytes != null)
+            {
+                builder.pipelinedForceMinBatchBytes(pipelinedForceMinBatchBytes);
             }
             if (pipelineMaxRecordSize() > JournalConfig.DEFAULT_MAX_RECORD_SIZE)
             {

@@ -637,9 +637,8 @@ public final class JournalConfig
          * Only forces of batches of at least {@link #pipelinedForceMinBatchBytes(int)} whose records average at
          * least {@link #pipelinedForceMinRecordBytes(int)} go to the force thread; the writer forces the others
          * itself, after the force in flight. The writer waits for the force in flight once it has
-         * written as much again as that force covers, so the unforced backlog stays bounded. Default off for a
-         * {@code JournalWriter} (after {@code endOfBatch()} returns, what it forced is durable); the Disruptor
-         * pipeline turns it on.
+         * written as much again as that force covers, so the unforced backlog stays bounded. Default off (after
+         * {@code endOfBatch()} returns, what it forced is durable), here and in the Disruptor pipeline.
          *
          * @param pipelined true to force on a thread of its own.
          * @return this builder.
@@ -655,7 +654,7 @@ public final class JournalConfig
          * many bytes per frame (header included); the writer thread forces batches of smaller records itself (after
          * the force in flight, if any). Handing a force over pays when forcing is long next to the writer's and the
          * producers' work on the next batch, and costs when their CPU is the limit: on 2 cores, pipelining every
-         * force moved 1.28&times; the records at 1 KiB and 1.33&times; at 4 KiB flat out, and 0.72&times; at 64 B
+         * force moved 1.27&times; the records at 1 KiB and 1.33&times; at 4 KiB flat out, and 0.72&times; at 64 B
          * and 0.87&times; at 256 B (docs/BENCHMARKS.md, "Pipelined forcing"). Default
          * {@value JournalConfig#DEFAULT_PIPELINED_FORCE_MIN_RECORD_BYTES}.
          *
@@ -677,8 +676,8 @@ public final class JournalConfig
          * With pipelined forcing, the fewest bytes a batch must leave unforced for the force thread to take its
          * force; the writer thread forces a smaller batch itself (after the force in flight, if any). A small force
          * is quick, and handing it over costs a thread wake-up on the way to durable: at 100 k records/s of 1 KiB
-         * (batches of ~45 KB) pipelining every force doubled publish&rarr;durable p50 on 2 cores
-         * (docs/BENCHMARKS.md, "Pipelined forcing"). Default
+         * (batches of ~45 KB) handing every force over made publish&rarr;durable p50 0.56 ms against a group
+         * commit's 0.22 ms on 2 cores (docs/BENCHMARKS.md, "Pipelined forcing"). Default
          * {@value JournalConfig#DEFAULT_PIPELINED_FORCE_MIN_BATCH_BYTES}.
          *
          * @param bytes the smallest pipelined batch; 0 for no minimum.

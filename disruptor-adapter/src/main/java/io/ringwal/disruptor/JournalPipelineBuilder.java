@@ -60,7 +60,7 @@ public final class JournalPipelineBuilder
     public static final long DEFAULT_IDLE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Whether forces are pipelined by default ({@link #pipelinedForce(boolean)}). */
-    public static final boolean DEFAULT_PIPELINED_FORCE = true;
+    public static final boolean DEFAULT_PIPELINED_FORCE = false;
 
     /** Default bound of the shutdown hook's drain and force: 10 seconds. */
     public static final long DEFAULT_SHUTDOWN_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -274,11 +274,12 @@ public final class JournalPipelineBuilder
      * Whether the journal forces on a thread of its own while the writer thread goes on appending (pipelined group
      * commit, {@link JournalConfig.Builder#pipelinedForce(boolean)}): acknowledgements then follow each completed
      * force, and the durability listener and waiters are woken from the force thread; the writer waits for the
-     * force in flight once it has written as much again. Only forces of records averaging at least
-     * {@link JournalConfig#pipelinedForceMinRecordBytes()} bytes (default 512) are handed over: batches of smaller
-     * records the writer thread forces itself, since on 2 cores a force thread beside a CPU-bound writer and
-     * producers costs more than it overlaps. Defaults to {@link #DEFAULT_PIPELINED_FORCE} (on); off, the writer thread forces at the end
-     * of each batch and waits. The measurements are in docs/BENCHMARKS.md, "Pipelined forcing".
+     * force in flight once it has written as much again. Only batches of at least
+     * {@link JournalConfig#pipelinedForceMinBatchBytes()} (default 256 KiB) whose records average at least
+     * {@link JournalConfig#pipelinedForceMinRecordBytes()} bytes (default 512) are handed over; the writer thread
+     * forces the others itself. Defaults to {@link #DEFAULT_PIPELINED_FORCE} (off: the writer thread forces at the
+     * end of each batch and waits): on 2 cores the side-by-side comparison showed no gain from it; the measurements
+     * are in docs/BENCHMARKS.md, "Pipelined forcing".
      *
      * @param pipelined whether to pipeline forces.
      * @return this builder.

@@ -52,8 +52,9 @@ public final class Contenders
             ForcePolicy.everyBatch(), null, RETAINED_BYTES));
         add("ringwal-every-batch-reserved", () -> new RingwalContender("ringwal-every-batch-reserved",
             ForcePolicy.everyBatch(), null, RETAINED_BYTES, RESERVED_SEGMENTS));
-        add("ringwal-every-batch-reserved-sync", () -> new RingwalContender("ringwal-every-batch-reserved-sync",
-            ForcePolicy.everyBatch(), null, RETAINED_BYTES, RESERVED_SEGMENTS).synchronousForcing());
+        add("ringwal-every-batch-reserved-pipelined", () -> new RingwalContender(
+            "ringwal-every-batch-reserved-pipelined", ForcePolicy.everyBatch(), null, RETAINED_BYTES, RESERVED_SEGMENTS)
+            .pipelinedForcing());
         add("ringwal-never-reserved", () -> new RingwalContender("ringwal-never-reserved", ForcePolicy.never(), null,
             RETAINED_BYTES, RESERVED_SEGMENTS));
         add("ringwal-never-retained", () -> new RingwalContender("ringwal-never-retained", ForcePolicy.never(), null,

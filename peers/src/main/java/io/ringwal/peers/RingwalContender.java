@@ -98,14 +98,14 @@ public final class RingwalContender implements Contender
     }
 
     /**
-     * Turns pipelined forcing off (the writer thread forces at the end of every batch and waits), for a same-run
-     * comparison with the default.
+     * Turns pipelined forcing on (a force thread takes the forces of large batches of large records), for a
+     * same-run comparison with the default.
      *
      * @return this contender.
      */
-    public RingwalContender synchronousForcing()
+    public RingwalContender pipelinedForcing()
     {
-        this.pipelinedForce = false;
+        this.pipelinedForce = true;
         return this;
     }
 

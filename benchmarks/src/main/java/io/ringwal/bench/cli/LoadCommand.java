@@ -250,7 +250,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     @Option(names = "--pipelined-force", negatable = true, fallbackValue = "true",
         description = "pipeline: force on a thread of its own while the writer goes on appending (--pipelined-force) " +
             "or on the writer thread at the end of each batch (--no-pipelined-force). Default: the pipeline's " +
-            "default, pipelined for records of --pipelined-force-min-record-bytes and more.")
+            "default, synchronous.")
     private Boolean pipelinedForce;
 
     @Option(names = "--pipelined-force-min-record-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,

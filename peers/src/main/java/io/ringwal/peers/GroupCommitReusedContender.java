@@ -29,9 +29,9 @@ import java.util.zip.CRC32C;
  * <p>The pool holds the whole run, so that every record stays readable for verification: its size is estimated
  * from the workload (offered rate, record cap) or, flat out, from the disk's synced bandwidth that the driver
  * passes in {@value #DISK_RATE_PROPERTY} (MB/s, the fastest dd of the run so far, at least
- * {@value #FLAT_OUT_FLOOR_MB_PER_SEC}), with a margin of {@value #FLAT_OUT_POOL_MARGIN}&times;. Should the run outgrow the pool anyway, the writer
- * zero-fills one more file in the foreground and counts it in {@code poolExhausted} (shown in the counters), so
- * such a run is visible rather than silently unfair.
+ * {@value #FLAT_OUT_FLOOR_MB_PER_SEC}), with a margin of {@value #FLAT_OUT_POOL_MARGIN}&times;. Should the run
+ * outgrow the pool anyway, the writer zero-fills one more file in the foreground and counts it in
+ * {@code poolExhausted} (shown in the counters), so such a run is visible rather than silently unfair.
  */
 public final class GroupCommitReusedContender extends DisruptorBaseline
 {
@@ -117,14 +117,20 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
         }
         else if (!Double.isNaN(diskMbPerSec) && diskMbPerSec > 0)
         {
-            estimate = (long)(Math.max(diskMbPerSec, FLAT_OUT_FLOOR_MB_PER_SEC) * 1e6 * seconds * FLAT_OUT_POOL_MARGIN);
+            estimate = flatOutPoolBytes(Math.max(diskMbPerSec, FLAT_OUT_FLOOR_MB_PER_SEC), seconds);
         }
         else
         {
-            estimate = Math.max(DEFAULT_POOL_BYTES, (long)(FLAT_OUT_FLOOR_MB_PER_SEC * 1e6 * seconds * FLAT_OUT_POOL_MARGIN));
+            estimate = Math.max(DEFAULT_POOL_BYTES, flatOutPoolBytes(FLAT_OUT_FLOOR_MB_PER_SEC, seconds));
         }
         final long files = Math.max(1, (estimate + FILE_SIZE - 1) / FILE_SIZE + 1);
         return files * FILE_SIZE;
+    }
+
+    /** What a flat-out run writes in {@code seconds} at {@code mbPerSec}, times the margin. */
+    private static long flatOutPoolBytes(final double mbPerSec, final double seconds)
+    {
+        return (long)(mbPerSec * 1e6 * seconds * FLAT_OUT_POOL_MARGIN);
     }
 
     @Override

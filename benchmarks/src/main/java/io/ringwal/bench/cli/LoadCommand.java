@@ -282,11 +282,6 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     private Path hgrm;
 
     /** picocli converter for {@link Wait}. */
-    private boolean pipelinedForce()
-    {
-        return pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE;
-    }
-
     static final class WaitConverter implements CommandLine.ITypeConverter<Wait>
     {
         @Override
@@ -477,6 +472,12 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
     private int pipelineMaxRecordSize()
     {
         return maxRecordSize != null ? maxRecordSize : Math.max(sizes.max(), 8);
+    }
+
+    /** Whether the pipeline forces on a thread of its own: --[no-]pipelined-force, else the pipeline's default. */
+    private boolean pipelinedForce()
+    {
+        return pipelinedForce != null ? pipelinedForce : JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE;
     }
 
     /** The slot size the pipeline gets: --slot-size, or the pipeline's default for the maximum record size. */

@@ -2,6 +2,8 @@ package io.ringwal.journal;
 
 import java.util.concurrent.locks.LockSupport;
 
+import io.ringwal.segment.internal.BackgroundThreads;
+
 /**
  * The force thread of a writer with pipelined forcing: the writer hands it "force up to this position, which makes
  * this sequence durable" at the end of a batch and goes on appending; the thread forces, publishes the durable
@@ -119,21 +121,6 @@ final class PipelinedForcer implements AutoCloseable
     {
         running = false;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive() && Thread.currentThread() != thread)
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.joinUninterruptibly(thread);
     }
 }

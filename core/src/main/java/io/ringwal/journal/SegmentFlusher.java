@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.ringwal.segment.internal.BackgroundThreads;
 import io.ringwal.segment.internal.MappedSegment;
 import io.ringwal.segment.internal.PageSize;
 
@@ -168,21 +169,6 @@ final class SegmentFlusher implements AutoCloseable
     {
         running = false;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.joinUninterruptibly(thread);
     }
 }

@@ -31,12 +31,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (plugins, Agrona, the Disruptor) from the user's local repository as a file repository, so that it neither
  * needs the network nor touches the shared local repository (Maven 3.8 has no chained local repository).
  *
- * <p>The README's Gradle snippet is not tested: there is no Gradle on the build machine, and Gradle is not a
- * Maven Central artifact that the build could fetch.
+ * <p>The README's Gradle snippet cannot be built here: there is no Gradle on the build machine, Gradle is not a
+ * Maven Central artifact that the build could fetch, and the distribution's site does not answer. What can be
+ * checked is that it names what the Maven snippet names (the BOM at this build's version, the same artifacts) and
+ * the flag the README's library section gives.
  */
 class ReadmeBuildSnippetTest
 {
     private static final Pattern XML_BLOCK = Pattern.compile("(?m)^```xml\\R(.*?)^```$", Pattern.DOTALL);
+    private static final Pattern KOTLIN_BLOCK = Pattern.compile("(?m)^```kotlin\\R(.*?)^```$", Pattern.DOTALL);
+    private static final Pattern MAVEN_DEPENDENCY = Pattern.compile(
+        "<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>");
+    private static final String FLAG = "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED";
     private static final Pattern VERSION = Pattern.compile("<artifactId>ringwal-bom</artifactId>\\s*<version>([^<]+)");
 
     @TempDir
@@ -106,6 +112,41 @@ class ReadmeBuildSnippetTest
             assertThat(tmp.resolve("local/io/ringwal").resolve(artifactId).resolve(v).resolve("_remote.repositories"))
                 .content().contains(artifactId + "-" + v + ".jar>staged=");
         }
+    }
+
+    @Test
+    void shouldNameTheSameArtifactsAndFlagInTheGradleSnippetAsInTheMavenSnippet() throws Exception
+    {
+        final Path root = ReadmeJavaExamplesTest.readme().getParent();
+        final String readme = Files.readString(root.resolve("README.md"));
+        final String section = readme.substring(readme.indexOf("## Add ringwal to your build"));
+        final Matcher maven = XML_BLOCK.matcher(section);
+        final Matcher gradle = KOTLIN_BLOCK.matcher(section);
+        assertThat(maven.find()).as("a Maven snippet in 'Add ringwal to your build'").isTrue();
+        assertThat(gradle.find()).as("a Gradle snippet in 'Add ringwal to your build'").isTrue();
+        final Matcher version = VERSION.matcher(Files.readString(root.resolve("bom/pom.xml")));
+        assertThat(version.find()).isTrue();
+        final String v = version.group(1).trim();
+
+        final Matcher dependency = MAVEN_DEPENDENCY.matcher(maven.group(1));
+        final List<String> coordinates = new java.util.ArrayList<>();
+        while (dependency.find())
+        {
+            coordinates.add(dependency.group(1).trim() + ":" + dependency.group(2).trim());
+        }
+        assertThat(coordinates).contains("io.ringwal:ringwal-bom").hasSizeGreaterThan(1);
+        final String snippet = gradle.group(1);
+        for (final String coordinate : coordinates)
+        {
+            final String expected = coordinate.endsWith(":ringwal-bom") ?
+                "implementation(platform(\"" + coordinate + ":" + v + "\"))" :
+                "implementation(\"" + coordinate + "\")";
+            assertThat(snippet).as("the Gradle snippet names %s as the Maven snippet does", coordinate)
+                .contains(expected);
+        }
+        assertThat(snippet).as("the test JVM gets the flag the library section gives")
+            .contains("jvmArgs(\"" + FLAG.replace(" ", "\", \"") + "\")");
+        assertThat(readme.substring(readme.indexOf("## Using ringwal as a library"))).contains(FLAG);
     }
 
     private static String scratchPom(final String snippet, final String resourcesVersion, final String compilerVersion)

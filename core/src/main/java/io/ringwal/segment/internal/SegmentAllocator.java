@@ -565,22 +565,7 @@ public final class SegmentAllocator implements AutoCloseable
         {
             lock.unlock();
         }
-        boolean interrupted = false;
-        while (thread.isAlive() && Thread.currentThread() != thread)
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.joinUninterruptibly(thread);
         for (final MappedSegment segment : leftover)
         {
             discard(segment);

@@ -140,7 +140,7 @@ final class SegmentAppender
         Objects.requireNonNull(source, "source");
         checkRange(source.capacity(), offset, length);
         final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
+        RecordCopy.copy(buffer, frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
         return publish(frameOffset, length);
     }
 
@@ -149,7 +149,7 @@ final class SegmentAppender
         Objects.requireNonNull(source, "source");
         checkRange(source.length, offset, length);
         final int frameOffset = reserve(length);
-        buffer.putBytes(frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
+        RecordCopy.copy(buffer, frameOffset - stageBase + FrameDescriptor.HEADER_LENGTH, source, offset, length);
         return publish(frameOffset, length);
     }
 
@@ -170,7 +170,7 @@ final class SegmentAppender
         final int length = frameLength - FrameDescriptor.HEADER_LENGTH;
         final int frameOffset = reserve(length);
         final int at = frameOffset - stageBase;
-        buffer.putBytes(at + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
+        RecordCopy.copy(buffer, at + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
             frameLength - FrameDescriptor.CRC_OFFSET);
         clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
         FrameDescriptor.frameLengthRelease(buffer, at, frameLength);

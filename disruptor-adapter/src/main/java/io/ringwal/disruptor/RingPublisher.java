@@ -16,7 +16,7 @@ import com.lmax.disruptor.dsl.ProducerType;
  * The producer side of a {@link JournalPipeline}: check, claim a slot, fill it, publish it and decide whether the
  * record was accepted. Every publish and tryPublish of the pipeline comes here; {@code wait} picks between
  * waiting for a free slot and returning {@link JournalPipeline#RING_FULL}, and is a constant at each call site,
- * so the choice folds away once inlined. One copy method per source type (each a monomorphic {@code putBytes})
+ * so the choice folds away once inlined. One copy method per source type (short records copied by {@link SlotCopy})
  * and one translator call site; nothing here allocates or locks.
  */
 final class RingPublisher
@@ -71,7 +71,7 @@ final class RingPublisher
             return JournalPipeline.RING_FULL;
         }
         final RecordSlot slot = slotFor(ringSequence, length);
-        slot.payload.putBytes(0, source, offset, length);
+        SlotCopy.copy(slot.payload, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
     }
@@ -84,7 +84,7 @@ final class RingPublisher
             return JournalPipeline.RING_FULL;
         }
         final RecordSlot slot = slotFor(ringSequence, length);
-        slot.payload.putBytes(0, source, offset, length);
+        SlotCopy.copy(slot.payload, source, offset, length);
         slot.length = length;
         return commit(slot, ringSequence);
     }

@@ -55,6 +55,9 @@ public final class Contenders
         add("ringwal-every-batch-reserved-pipelined", () -> new RingwalContender(
             "ringwal-every-batch-reserved-pipelined", ForcePolicy.everyBatch(), null, RETAINED_BYTES, RESERVED_SEGMENTS)
             .pipelinedForcing());
+        add("ringwal-every-batch-reserved-ring16m", () -> new RingwalContender(
+            "ringwal-every-batch-reserved-ring16m", ForcePolicy.everyBatch(), null, RETAINED_BYTES, RESERVED_SEGMENTS)
+            .ringBytes(GroupCommitReusedContender.RING_BYTES));
         add("ringwal-never-reserved", () -> new RingwalContender("ringwal-never-reserved", ForcePolicy.never(), null,
             RETAINED_BYTES, RESERVED_SEGMENTS));
         add("ringwal-never-retained", () -> new RingwalContender("ringwal-never-retained", ForcePolicy.never(), null,

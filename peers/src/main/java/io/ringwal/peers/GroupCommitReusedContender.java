@@ -136,7 +136,20 @@ public final class GroupCommitReusedContender extends DisruptorBaseline
     @Override
     protected int ringSize(final Workload workload)
     {
-        final int slots = Integer.highestOneBit(Math.max(1, RING_BYTES / workload.recordSize()));
+        return ringSlots(RING_BYTES, workload.recordSize());
+    }
+
+    /**
+     * The slots of a ring that holds {@code ringBytes} of records of {@code recordSize}: a power of two within
+     * {@link #MIN_RING} and {@link #MAX_RING}.
+     *
+     * @param ringBytes  the records' bytes the ring holds.
+     * @param recordSize the record size.
+     * @return the slots.
+     */
+    static int ringSlots(final int ringBytes, final int recordSize)
+    {
+        final int slots = Integer.highestOneBit(Math.max(1, ringBytes / recordSize));
         return Math.max(MIN_RING, Math.min(MAX_RING, slots));
     }
 

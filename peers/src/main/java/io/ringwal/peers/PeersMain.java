@@ -53,7 +53,9 @@ public final class PeersMain implements Callable<Integer>
     private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-bounded", "chronicle",
         "aeron-archive", "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
     private static final List<String> DURABLE = List.of("ringwal-every-batch", "ringwal-every-batch-retained",
-        "ringwal-every-batch-reserved", "ringwal-every-batch-reserved-pipelined", "ringwal-every-batch-direct",
+        "ringwal-every-batch-reserved", "ringwal-every-batch-reserved-pipelined",
+        "ringwal-every-batch-reserved-ring16m",
+        "ringwal-every-batch-direct",
         "group-commit-reused", "group-commit", "chronicle-sync1000", "aeron-archive-sync2");
     private static final List<String> SUSTAINED_NO_FORCE = List.of("ringwal-never", "ringwal-never-retained",
         "ringwal-never-reserved",
@@ -124,7 +126,8 @@ public final class PeersMain implements Callable<Integer>
         new Cell("durable-2p-1KiB", 2, 1024, 0, DURABLE, "ringwal-every-batch"),
         new Cell("latency-100k-1KiB", 1, 1024, 100_000,
             List.of("ringwal-every-batch", "ringwal-every-batch-retained", "ringwal-every-batch-reserved",
-                "ringwal-every-batch-reserved-pipelined", "ringwal-every-batch-direct", "ringwal-bounded",
+                "ringwal-every-batch-reserved-pipelined", "ringwal-every-batch-reserved-ring16m",
+                "ringwal-every-batch-direct", "ringwal-bounded",
                 "group-commit-reused", "group-commit", "chronicle-sync1000", "aeron-archive-sync2"),
             "ringwal-every-batch"),
         new Cell("latency-500k-64B", 1, 64, 500_000,

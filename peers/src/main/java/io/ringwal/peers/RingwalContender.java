@@ -34,6 +34,7 @@ public final class RingwalContender implements Contender
     private final long retainBytes;
     private final int reserveSegments;
     private boolean pipelinedForce = JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE;
+    private int ringBytes;
     private JournalPipeline pipeline;
     private AtomicLongArray lastSequence;
     private int producers;
@@ -109,6 +110,19 @@ public final class RingwalContender implements Contender
         return this;
     }
 
+    /**
+     * Sizes the ring by the bytes of records it holds, as {@link GroupCommitReusedContender} does: {@code bytes}
+     * divided by the record size, rounded down to a power of two, within 8,192 and 65,536 slots.
+     *
+     * @param bytes the records' bytes the ring holds.
+     * @return this contender.
+     */
+    public RingwalContender ringBytes(final int bytes)
+    {
+        this.ringBytes = bytes;
+        return this;
+    }
+
     @Override
     public String name()
     {
@@ -129,7 +143,12 @@ public final class RingwalContender implements Contender
         {
             JournalSpace.reserve(dir, config, reserveSegments);
         }
-        pipeline = JournalPipeline.builder(dir)
+        final JournalPipelineBuilder builder = JournalPipeline.builder(dir);
+        if (ringBytes > 0)
+        {
+            builder.ringSize(GroupCommitReusedContender.ringSlots(ringBytes, workload.recordSize()));
+        }
+        pipeline = builder
             .journalConfig(config)
             .maxRecordSize(workload.recordSize())
             .slotSize(workload.recordSize()) // the records' size is known: every slot fits one, none grows

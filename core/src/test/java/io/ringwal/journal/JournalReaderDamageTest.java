@@ -152,6 +152,40 @@ class JournalReaderDamageTest
     }
 
     @Test
+    void shouldWaitAtAFrameWhoseOnlyZeroIsItsLengthAsAStagedCopyBetweenItsTwoWritesLeavesIt() throws Exception
+    {
+        final Path dir = journal();
+        final int at = SegmentHeaderDescriptor.HEADER_LENGTH + 5 * 1024; // the frame of sequence 194
+        final Path file = segment(dir, 189);
+        final java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(Integer.BYTES);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+            java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.read(length, at);
+            channel.write(java.nio.ByteBuffer.allocate(Integer.BYTES), at);
+            try (JournalReader reader = JournalReader.open(dir, 0))
+            {
+                assertThat(replayUntilEmpty(reader)[0]).as("delivered up to the frame whose length is zero")
+                    .isEqualTo(194);
+                assertThat(reader.atCleanEnd()).isFalse();
+
+                channel.write(length.flip(), at); // the copy's second write
+                final long[] next = {194};
+                while (reader.poll((sequence, buffer, offset, len) ->
+                {
+                    assertThat(sequence).isEqualTo(next[0]);
+                    next[0]++;
+                }, 1000) > 0)
+                {
+                    // drain
+                }
+                assertThat(next[0]).isEqualTo(RECORDS);
+                assertThat(reader.atCleanEnd()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldReadAnIntactClosedJournalToItsCleanEnd()
     {
         final Path dir = journal();

@@ -62,8 +62,8 @@ public final class ReserveCommand implements Callable<Integer>, RingwalSubcomman
     private Integer segmentSize;
 
     @Option(names = "--write-mode", paramLabel = "MODE", defaultValue = "staged",
-        description = "How the journal's writer will write: staged (the default under every-batch and bounded " +
-            "forcing) or mapped (the default under never). Decides how the files are zero-filled. " +
+        description = "How the journal's writer will write: staged (the journal's default) or mapped. Decides " +
+            "how the files are zero-filled. " +
             "Default: ${DEFAULT-VALUE}.")
     private WriteMode writeMode;
 

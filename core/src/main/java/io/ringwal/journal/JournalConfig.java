@@ -70,8 +70,7 @@ public final class JournalConfig
         this.maxRecordSize = builder.maxRecordSize;
         this.forcePolicy = builder.forcePolicy;
         this.preallocationMode = builder.preallocationMode;
-        this.writeMode = builder.writeMode != null ? builder.writeMode :
-            builder.forcePolicy.kind() == ForcePolicy.Kind.NEVER ? WriteMode.MAPPED : WriteMode.STAGED;
+        this.writeMode = builder.writeMode != null ? builder.writeMode : WriteMode.STAGED;
         this.pretouchMode = builder.pretouchMode != null ? builder.pretouchMode :
             writeMode == WriteMode.STAGED ? PretouchMode.READ : PretouchMode.WRITE;
         this.recoveryMode = builder.recoveryMode;
@@ -506,9 +505,9 @@ public final class JournalConfig
         }
 
         /**
-         * How the writer puts frames into the segment file. By default {@link WriteMode#STAGED} under the
-         * every-batch and bounded force policies and {@link WriteMode#MAPPED} under {@link ForcePolicy#never()},
-         * the faster of the two for each in docs/BENCHMARKS.md ("Write modes").
+         * How the writer puts frames into the segment file. By default {@link WriteMode#STAGED} under every force
+         * policy, the faster of the two under each in docs/BENCHMARKS.md ("Write modes"); {@link WriteMode#MAPPED}
+         * makes each record visible to readers at its append instead of at the end of its batch.
          *
          * @param writeMode the mode.
          * @return this builder.

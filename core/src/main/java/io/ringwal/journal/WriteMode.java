@@ -11,8 +11,9 @@ public enum WriteMode
      * The writer stores each frame through the segment's shared memory mapping and releases its length last: a
      * record is visible to readers as soon as its append returns. No system call per record or per batch. Each
      * force writes back pages that are mapped writable, and the kernel write-protects every such page again with a
-     * TLB-shootdown interrupt to the other cores running the process (docs/BENCHMARKS.md, "What limits it now").
-     * The default under {@link ForcePolicy#never()}.
+     * TLB-shootdown interrupt to the other cores running the process (docs/BENCHMARKS.md, "What limits it now"),
+     * and so does the background write-back under {@link ForcePolicy#never()} and bounded. For readers that must
+     * see each record at its append.
      */
     MAPPED,
 
@@ -22,8 +23,8 @@ public enum WriteMode
      * batch with its first frame's length still zero, then that length, so that a reader (through a mapping or
      * with {@code pread}) sees either no new frame or every frame of the copy. A record becomes visible to readers
      * at that copy, not at its append. The mapping stays for readers; the writer never stores through it except
-     * for segment headers, so forces write back pages no process maps writable and need no TLB shootdown. The
-     * default under the every-batch and bounded policies.
+     * for segment headers, so forces and write-back touch pages no process maps writable and need no TLB
+     * shootdown. The default under every force policy.
      */
     STAGED
 }

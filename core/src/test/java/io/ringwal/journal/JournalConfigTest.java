@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.ringwal.segment.PreallocationMode;
+import io.ringwal.segment.PretouchMode;
 
 /**
  * The preallocation default is ADAPTIVE whatever the force policy, and a mode set explicitly wins.
@@ -24,6 +25,20 @@ class JournalConfigTest
             assertThat(JournalConfig.builder().forcePolicy(policy).build().preallocationMode())
                 .isEqualTo(PreallocationMode.ADAPTIVE);
         }
+    }
+
+    @Test
+    void defaultsToStagedWritesWithReadPretouchUnderEveryPolicy()
+    {
+        for (final ForcePolicy policy : new ForcePolicy[] {ForcePolicy.never(), ForcePolicy.everyBatch(),
+            ForcePolicy.bounded(5, TimeUnit.MILLISECONDS, 1 << 20)})
+        {
+            final JournalConfig config = JournalConfig.builder().forcePolicy(policy).build();
+            assertThat(config.writeMode()).as("%s", policy).isEqualTo(WriteMode.STAGED);
+            assertThat(config.pretouchMode()).as("%s", policy).isEqualTo(PretouchMode.READ);
+        }
+        assertThat(JournalConfig.builder().forcePolicy(ForcePolicy.never()).writeMode(WriteMode.MAPPED).build()
+            .pretouchMode()).isEqualTo(PretouchMode.WRITE);
     }
 
     @Test

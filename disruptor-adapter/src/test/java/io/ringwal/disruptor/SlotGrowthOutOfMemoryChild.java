@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
+import io.ringwal.journal.WriteMode;
 
 /**
  * Child JVM of {@link RingSlotGrowthTest}, started with a small {@code -XX:MaxDirectMemorySize}: publishes a record
@@ -25,8 +26,10 @@ public final class SlotGrowthOutOfMemoryChild
     public static void main(final String[] args) throws Exception
     {
         final int large = Integer.parseInt(args[1]);
+        // mapped writes: a staged writer's stage holds twice the largest record in direct memory, and the child's
+        // 4 MiB of direct memory are for the ring's slots
         final JournalConfig config = JournalConfig.builder().segmentSize(64 * 1024 * 1024).maxRecordSize(large)
-            .forcePolicy(ForcePolicy.never()).build();
+            .forcePolicy(ForcePolicy.never()).writeMode(WriteMode.MAPPED).build();
         try (JournalPipeline pipeline = JournalPipeline.builder(Path.of(args[0])).journalConfig(config).ringSize(16)
             .maxRecordSize(large).slotSize(64).build().start())
         {

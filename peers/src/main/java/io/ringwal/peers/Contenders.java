@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.ringwal.journal.ForcePolicy;
+import io.ringwal.journal.WriteMode;
 import io.ringwal.segment.PreallocationMode;
 
 /**
@@ -60,6 +61,10 @@ public final class Contenders
             .ringBytes(GroupCommitReusedContender.RING_BYTES));
         add("ringwal-never-reserved", () -> new RingwalContender("ringwal-never-reserved", ForcePolicy.never(), null,
             RETAINED_BYTES, RESERVED_SEGMENTS));
+        add("ringwal-never-mapped", () -> new RingwalContender("ringwal-never-mapped", ForcePolicy.never())
+            .writeMode(WriteMode.MAPPED));
+        add("ringwal-never-reserved-mapped", () -> new RingwalContender("ringwal-never-reserved-mapped",
+            ForcePolicy.never(), null, RETAINED_BYTES, RESERVED_SEGMENTS).writeMode(WriteMode.MAPPED));
         add("ringwal-never-retained", () -> new RingwalContender("ringwal-never-retained", ForcePolicy.never(), null,
             RETAINED_BYTES));
         add("chronicle", () -> new ChronicleContender("chronicle", false), ChronicleContender.JVM_FLAGS);

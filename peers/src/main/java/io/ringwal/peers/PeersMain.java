@@ -50,7 +50,8 @@ public final class PeersMain implements Callable<Integer>
     /** The system property that overrides the forked runs' class path (default: this JVM's). */
     public static final String CHILD_CLASSPATH_PROPERTY = "peers.child.classpath";
 
-    private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-bounded", "chronicle",
+    private static final List<String> NO_FORCE = List.of("ringwal-never", "ringwal-never-mapped",
+        "ringwal-never-reserved", "ringwal-never-reserved-mapped", "ringwal-bounded", "chronicle",
         "aeron-archive", "log4j-mmap", "log4j-raf", "naive-mmap", "plain-copy");
     private static final List<String> DURABLE = List.of("ringwal-every-batch", "ringwal-every-batch-retained",
         "ringwal-every-batch-reserved", "ringwal-every-batch-reserved-pipelined",
@@ -131,8 +132,8 @@ public final class PeersMain implements Callable<Integer>
                 "group-commit-reused", "group-commit", "chronicle-sync1000", "aeron-archive-sync2"),
             "ringwal-every-batch"),
         new Cell("latency-500k-64B", 1, 64, 500_000,
-            List.of("ringwal-never", "chronicle", "aeron-archive", "naive-mmap", "log4j-mmap", "log4j-raf",
-                "plain-copy"),
+            List.of("ringwal-never", "ringwal-never-mapped", "ringwal-never-reserved", "chronicle", "aeron-archive",
+                "naive-mmap", "log4j-mmap", "log4j-raf", "plain-copy"),
             "ringwal-never"),
         new Cell("log-1p-100B", 1, 100, 0, LOGGING, "ringwal-log4j2"),
         new Cell("log-4p-100B", 4, 100, 0, LOGGING, "ringwal-log4j2"),

@@ -16,12 +16,13 @@ import io.ringwal.journal.ForcePolicy;
 import io.ringwal.journal.JournalConfig;
 import io.ringwal.journal.JournalSpace;
 import io.ringwal.journal.JournalReader;
+import io.ringwal.journal.WriteMode;
 import io.ringwal.segment.PreallocationMode;
 
 /**
  * ringwal's Disruptor pipeline with one force policy, with the defaults a user gets (ring of 8,192 slots,
- * multi-producer, phased wait, 64 MiB segments pretouched, preallocated ADAPTIVE: page-sized zero-fill while the
- * writer's forces are small, direct zero-fill once they are large), or with one preallocation mode forced.
+ * multi-producer, phased wait, 64 MiB segments, staged writes, ADAPTIVE preallocation), or with one setting changed:
+ * the preallocation mode, retention and reserved segments, pipelined forcing, the ring's size or the write mode.
  */
 public final class RingwalContender implements Contender
 {
@@ -35,6 +36,7 @@ public final class RingwalContender implements Contender
     private final int reserveSegments;
     private boolean pipelinedForce = JournalPipelineBuilder.DEFAULT_PIPELINED_FORCE;
     private int ringBytes;
+    private WriteMode writeMode;
     private JournalPipeline pipeline;
     private AtomicLongArray lastSequence;
     private int producers;
@@ -123,6 +125,18 @@ public final class RingwalContender implements Contender
         return this;
     }
 
+    /**
+     * Sets the journal's write mode instead of its default.
+     *
+     * @param mode the write mode.
+     * @return this contender.
+     */
+    public RingwalContender writeMode(final WriteMode mode)
+    {
+        this.writeMode = mode;
+        return this;
+    }
+
     @Override
     public String name()
     {
@@ -163,6 +177,10 @@ public final class RingwalContender implements Contender
         if (preallocation != null)
         {
             builder.preallocationMode(preallocation);
+        }
+        if (writeMode != null)
+        {
+            builder.writeMode(writeMode);
         }
         if (retainBytes > 0)
         {

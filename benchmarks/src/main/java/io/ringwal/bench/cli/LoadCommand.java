@@ -219,8 +219,7 @@ public final class LoadCommand implements Callable<Integer>, RingwalSubcommand
 
     @Option(names = "--write-mode", paramLabel = "MODE",
         description = "How the writer puts frames into the segment file: mapped (stores through the mapping) | " +
-            "staged (write(2) of each batch from a staging buffer). Default: the journal's, staged under " +
-            "every-batch and bounded, mapped under never.")
+            "staged (write(2) of each batch from a staging buffer). Default: the journal's, staged.")
     private WriteMode writeMode;
 
     @Option(names = "--pretouch", paramLabel = "MODE",

@@ -8,20 +8,20 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Copies a record's bytes from the caller's buffer into the frame being built. A short record is copied eight bytes
- * at a time in plain loads and stores; a longer one through {@link MutableDirectBuffer#putBytes}, which is
- * {@code Unsafe.copyMemory} and, on a CPU with AVX-512, HotSpot's AVX-512 array-copy stub.
+ * Copies a record's bytes from the caller's buffer into the frame being built. A record of up to 64 bytes is copied
+ * eight bytes at a time in plain loads and stores; a longer one through {@link MutableDirectBuffer#putBytes}, which
+ * is {@code Unsafe.copyMemory} and, on a CPU with AVX-512, HotSpot's AVX-512 array-copy stub.
  *
- * <p>Why not the stub for short records: on the AMD EPYC (AVX-512) build machine, with the pipeline's writer
- * copying 64-byte records out of ring slots that the producer had just filled on the other core, one instruction
- * of that stub ({@code jlong_disjoint_arraycopy_avx3}) held about half the writer thread's samples in
- * {@code perf record}, and the same run with {@code -XX:UseAVX=2} moved about twice the records per second
- * (docs/BENCHMARKS.md, "Copying short records").
+ * <p>Why not the stub for records of up to 64 bytes: on the AMD EPYC (AVX-512) build machine, with the pipeline's
+ * writer copying 64-byte records out of ring slots that the producer had just filled on the other core, one
+ * instruction of that stub ({@code jlong_disjoint_arraycopy_avx3}) held about half the writer thread's samples in
+ * {@code perf record}, and the same run with {@code -XX:UseAVX=2} moved about twice the records per second. From
+ * 128 bytes on the stub is faster than plain moves (docs/BENCHMARKS.md, "Copying short records").
  */
 final class RecordCopy
 {
     /** Records up to this many bytes are copied in plain eight-byte moves. */
-    static final int PLAIN_COPY_MAX_LENGTH = 256;
+    static final int PLAIN_COPY_MAX_LENGTH = 64;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 

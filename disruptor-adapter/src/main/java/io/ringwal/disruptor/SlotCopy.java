@@ -8,17 +8,17 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Copies a published record into its ring slot. A short record is copied eight bytes at a time in plain loads and
- * stores; a longer one through {@link MutableDirectBuffer#putBytes}, which is {@code Unsafe.copyMemory} and, on a
- * CPU with AVX-512, HotSpot's AVX-512 array-copy stub. On the AMD EPYC (AVX-512) build machine that stub, copying
- * 64-byte records into slots the writer reads on the other core, held the pipeline to about half the records per
- * second it reached with {@code -XX:UseAVX=2} (docs/BENCHMARKS.md, "Copying short records"); the journal writer
- * copies out of the slot the same way.
+ * Copies a published record into its ring slot. A record of up to 64 bytes is copied eight bytes at a time in plain
+ * loads and stores; a longer one through {@link MutableDirectBuffer#putBytes}, which is {@code Unsafe.copyMemory}
+ * and, on a CPU with AVX-512, HotSpot's AVX-512 array-copy stub. On the AMD EPYC (AVX-512) build machine that
+ * stub, copying 64-byte records into slots the writer reads on the other core, held the pipeline to about half the
+ * records per second it reached with {@code -XX:UseAVX=2}; from 128 bytes on the stub is the faster
+ * (docs/BENCHMARKS.md, "Copying short records"). The journal writer copies out of the slot the same way.
  */
 final class SlotCopy
 {
     /** Records up to this many bytes are copied in plain eight-byte moves. */
-    static final int PLAIN_COPY_MAX_LENGTH = 256;
+    static final int PLAIN_COPY_MAX_LENGTH = 64;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 

@@ -3,8 +3,11 @@ package io.ringwal.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -157,12 +160,11 @@ class JournalReaderDamageTest
         final Path dir = journal();
         final int at = SegmentHeaderDescriptor.HEADER_LENGTH + 5 * 1024; // the frame of sequence 194
         final Path file = segment(dir, 189);
-        final java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(Integer.BYTES);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
-            java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE))
+        final ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             channel.read(length, at);
-            channel.write(java.nio.ByteBuffer.allocate(Integer.BYTES), at);
+            channel.write(ByteBuffer.allocate(Integer.BYTES), at);
             try (JournalReader reader = JournalReader.open(dir, 0))
             {
                 assertThat(replayUntilEmpty(reader)[0]).as("delivered up to the frame whose length is zero")

@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.ringwal.testing.CopyAssertions;
 
 class RecordCopyTest
 {
-    private static final int ROOM = 2 * RecordCopy.PLAIN_COPY_MAX_LENGTH + 64;
+    private static final int ROOM = CopyAssertions.room(RecordCopy.PLAIN_COPY_MAX_LENGTH);
 
     @Test
     void shouldCopyEveryLengthAtEveryAlignmentFromADirectBufferAndTouchNothingElse()
@@ -19,20 +19,9 @@ class RecordCopyTest
         {
             source.putByte(i, (byte)(i * 31 + 7));
         }
-        for (int length = 0; length <= RecordCopy.PLAIN_COPY_MAX_LENGTH + 9; length++)
-        {
-            for (int from = 0; from < 8; from++)
-            {
-                for (int to = 0; to < 8; to++)
-                {
-                    final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(ROOM));
-                    destination.setMemory(0, ROOM, (byte)0x5A);
-                    RecordCopy.copy(destination, to, source, from, length);
-                    final int f = from;
-                    assertCopied(destination, to, length, i -> source.getByte(f + i));
-                }
-            }
-        }
+        CopyAssertions.assertCopiesEveryLengthAndAlignment(RecordCopy.PLAIN_COPY_MAX_LENGTH, 8,
+            (destination, to, from, length) ->
+                RecordCopy.copy(destination, to, source, from, length), source::getByte);
     }
 
     @Test
@@ -43,38 +32,8 @@ class RecordCopyTest
         {
             source[i] = (byte)(i * 17 + 3);
         }
-        for (int length = 0; length <= RecordCopy.PLAIN_COPY_MAX_LENGTH + 9; length++)
-        {
-            for (int from = 0; from < 8; from++)
-            {
-                for (int to = 0; to < 8; to++)
-                {
-                    final UnsafeBuffer destination = new UnsafeBuffer(ByteBuffer.allocateDirect(ROOM));
-                    destination.setMemory(0, ROOM, (byte)0x5A);
-                    RecordCopy.copy(destination, to, source, from, length);
-                    final int f = from;
-                    assertCopied(destination, to, length, i -> source[f + i]);
-                }
-            }
-        }
-    }
-
-    private interface Expected
-    {
-        byte at(int i);
-    }
-
-    private static void assertCopied(final UnsafeBuffer destination, final int to, final int length,
-        final Expected expected)
-    {
-        for (int i = 0; i < ROOM; i++)
-        {
-            final byte want = i >= to && i < to + length ? expected.at(i - to) : (byte)0x5A;
-            if (destination.getByte(i) != want)
-            {
-                assertThat(destination.getByte(i)).as("byte %d after copying %d bytes to %d", i, length, to)
-                    .isEqualTo(want);
-            }
-        }
+        CopyAssertions.assertCopiesEveryLengthAndAlignment(RecordCopy.PLAIN_COPY_MAX_LENGTH, 8,
+            (destination, to, from, length) ->
+                RecordCopy.copy(destination, to, source, from, length), i -> source[i]);
     }
 }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -53,14 +54,8 @@ class ReadmeBuildSnippetTest
     {
         final Path root = ReadmeJavaExamplesTest.readme().getParent();
         final String readme = Files.readString(root.resolve("README.md"));
-        final String section = readme.substring(readme.indexOf("## Add ringwal to your build"));
-        final Matcher block = XML_BLOCK.matcher(section);
-        assertThat(block.find()).as("a Maven snippet in 'Add ringwal to your build'").isTrue();
-        final String snippet = block.group(1);
-        final String bomPom = Files.readString(root.resolve("bom/pom.xml"));
-        final Matcher version = VERSION.matcher(bomPom);
-        assertThat(version.find()).isTrue();
-        final String v = version.group(1).trim();
+        final String snippet = snippet(readme, XML_BLOCK, "Maven");
+        final String v = bomVersion(root);
         assertThat(snippet).as("the README names this build's version").contains("<version>" + v + "</version>");
 
         final Path staged = tmp.resolve("staged");
@@ -119,34 +114,44 @@ class ReadmeBuildSnippetTest
     {
         final Path root = ReadmeJavaExamplesTest.readme().getParent();
         final String readme = Files.readString(root.resolve("README.md"));
-        final String section = readme.substring(readme.indexOf("## Add ringwal to your build"));
-        final Matcher maven = XML_BLOCK.matcher(section);
-        final Matcher gradle = KOTLIN_BLOCK.matcher(section);
-        assertThat(maven.find()).as("a Maven snippet in 'Add ringwal to your build'").isTrue();
-        assertThat(gradle.find()).as("a Gradle snippet in 'Add ringwal to your build'").isTrue();
-        final Matcher version = VERSION.matcher(Files.readString(root.resolve("bom/pom.xml")));
-        assertThat(version.find()).isTrue();
-        final String v = version.group(1).trim();
+        final String maven = snippet(readme, XML_BLOCK, "Maven");
+        final String gradle = snippet(readme, KOTLIN_BLOCK, "Gradle");
+        final String v = bomVersion(root);
 
-        final Matcher dependency = MAVEN_DEPENDENCY.matcher(maven.group(1));
-        final List<String> coordinates = new java.util.ArrayList<>();
+        final Matcher dependency = MAVEN_DEPENDENCY.matcher(maven);
+        final List<String> coordinates = new ArrayList<>();
         while (dependency.find())
         {
             coordinates.add(dependency.group(1).trim() + ":" + dependency.group(2).trim());
         }
         assertThat(coordinates).contains("io.ringwal:ringwal-bom").hasSizeGreaterThan(1);
-        final String snippet = gradle.group(1);
         for (final String coordinate : coordinates)
         {
             final String expected = coordinate.endsWith(":ringwal-bom") ?
                 "implementation(platform(\"" + coordinate + ":" + v + "\"))" :
                 "implementation(\"" + coordinate + "\")";
-            assertThat(snippet).as("the Gradle snippet names %s as the Maven snippet does", coordinate)
+            assertThat(gradle).as("the Gradle snippet names %s as the Maven snippet does", coordinate)
                 .contains(expected);
         }
-        assertThat(snippet).as("the test JVM gets the flag the library section gives")
+        assertThat(gradle).as("the test JVM gets the flag the library section gives")
             .contains("jvmArgs(\"" + FLAG.replace(" ", "\", \"") + "\")");
         assertThat(readme.substring(readme.indexOf("## Using ringwal as a library"))).contains(FLAG);
+    }
+
+    /** The first {@code block} of the README's "Add ringwal to your build" section, without its fences. */
+    private static String snippet(final String readme, final Pattern block, final String what)
+    {
+        final Matcher matcher = block.matcher(readme.substring(readme.indexOf("## Add ringwal to your build")));
+        assertThat(matcher.find()).as("a " + what + " snippet in 'Add ringwal to your build'").isTrue();
+        return matcher.group(1);
+    }
+
+    /** This build's version, from the BOM. */
+    private static String bomVersion(final Path root) throws IOException
+    {
+        final Matcher version = VERSION.matcher(Files.readString(root.resolve("bom/pom.xml")));
+        assertThat(version.find()).isTrue();
+        return version.group(1).trim();
     }
 
     private static String scratchPom(final String snippet, final String resourcesVersion, final String compilerVersion)

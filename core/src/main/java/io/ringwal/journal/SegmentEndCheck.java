@@ -45,7 +45,6 @@ final class SegmentEndCheck
     private long gapCheckedAtNanos;
     private Path probedFile;
     private int probedUpTo;
-    private int chainStart;
 
     SegmentEndCheck(final Path directory)
     {
@@ -98,12 +97,6 @@ final class SegmentEndCheck
         if (FrameDescriptor.frameLengthVolatile(buffer, offset) != 0)
         {
             return true; // a live writer got there while we looked
-        }
-        if (wholeButItsLength(buffer, view, offset, chainStart, expected))
-        {
-            // a staged copy in flight (FORMAT.md §6: the frames with the first length zero, then that length), or
-            // one a crash cut between its two writes, which recovery cuts as a torn tail: not damage
-            return false;
         }
         throw damage(new JournalCorruptedException(file, offset, "frames end at offset " + offset + " with a zero length " +
             "(next sequence " + expected + "), but valid frames follow up to the end of the journal at offset " +
@@ -208,53 +201,12 @@ final class SegmentEndCheck
             final int end = chainEnd(buffer, view, size, position, offset, expected);
             if (end >= 0)
             {
-                chainStart = position;
                 return end;
             }
             position += FrameDescriptor.ALIGNMENT;
         }
         probedUpTo = Math.max(probedUpTo, position);
         return -1;
-    }
-
-    /**
-     * Whether the frame at {@code offset}, whose length reads zero, is otherwise whole: its sequence is the expected
-     * one and its CRC matches for a length that ends where a frame with the next sequence starts, at or before
-     * {@code chain} (where the probe found the valid chain). A zeroed or overwritten range does not leave that; a
-     * staged copy between its two writes does.
-     */
-    private boolean wholeButItsLength(
-        final UnsafeBuffer buffer, final ByteBuffer view, final int offset, final int chain, final long expected)
-    {
-        if (FrameDescriptor.sequence(buffer, offset) != expected ||
-            FrameDescriptor.flags(buffer, offset) != 0 || FrameDescriptor.reserved(buffer, offset) != 0)
-        {
-            return false;
-        }
-        final short type = FrameDescriptor.frameType(buffer, offset);
-        if (type != FrameDescriptor.TYPE_DATA && !FrameDescriptor.isHeaderOnly(type))
-        {
-            return false;
-        }
-        final long nextSequence = type == FrameDescriptor.TYPE_DATA || type == FrameDescriptor.TYPE_SKIPPED ?
-            expected + 1 : expected;
-        final int crc = FrameDescriptor.crc(buffer, offset);
-        for (int next = offset + HEADER_LENGTH; next <= chain; next += FrameDescriptor.ALIGNMENT)
-        {
-            if (FrameDescriptor.sequence(buffer, next) != nextSequence)
-            {
-                continue;
-            }
-            final int room = next - offset;
-            for (int length = Math.max(HEADER_LENGTH, room - FrameDescriptor.ALIGNMENT + 1); length <= room; length++)
-            {
-                if (FrameDescriptor.crcEnd(type, length) <= room && checksum.compute(view, offset, length, type) == crc)
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private int chainEnd(

@@ -3,11 +3,8 @@ package io.ringwal.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -151,39 +148,6 @@ class JournalReaderDamageTest
                 })
                 .hasMessageContaining("damage below a clean close")
                 .hasMessageContaining("offset " + CLOSE_MARKER);
-        }
-    }
-
-    @Test
-    void shouldWaitAtAFrameWhoseOnlyZeroIsItsLengthAsAStagedCopyBetweenItsTwoWritesLeavesIt() throws Exception
-    {
-        final Path dir = journal();
-        final int at = SegmentHeaderDescriptor.HEADER_LENGTH + 5 * 1024; // the frame of sequence 194
-        final Path file = segment(dir, 189);
-        final ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            channel.read(length, at);
-            channel.write(ByteBuffer.allocate(Integer.BYTES), at);
-            try (JournalReader reader = JournalReader.open(dir, 0))
-            {
-                assertThat(replayUntilEmpty(reader)[0]).as("delivered up to the frame whose length is zero")
-                    .isEqualTo(194);
-                assertThat(reader.atCleanEnd()).isFalse();
-
-                channel.write(length.flip(), at); // the copy's second write
-                final long[] next = {194};
-                while (reader.poll((sequence, buffer, offset, len) ->
-                {
-                    assertThat(sequence).isEqualTo(next[0]);
-                    next[0]++;
-                }, 1000) > 0)
-                {
-                    // drain
-                }
-                assertThat(next[0]).isEqualTo(RECORDS);
-                assertThat(reader.atCleanEnd()).isTrue();
-            }
         }
     }
 

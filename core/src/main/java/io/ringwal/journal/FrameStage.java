@@ -79,18 +79,29 @@ final class FrameStage
 
     /**
      * Copies {@code length} staged bytes into {@code segment} at {@code fileOffset}: everything with the first
-     * frame's length zero, then that length.
+     * frame's length zero, then that length. When the copy ends in a frame that ends its segment (a padding frame, a
+     * close marker or a frame reaching the segment's end) and that frame is not the first, its length is zero in the
+     * first write too and written last, so that a reader never sees a zero length followed by valid frames that end
+     * the way a finished segment ends (which it takes for damage below a clean close).
      *
      * @param segment    the segment file.
      * @param fileOffset the segment offset of stage offset 0, a frame boundary whose length in the file is zero.
      * @param length     bytes to copy: the frames and, if there is one, the zeroed length after them.
+     * @param terminator stage offset of a last frame that ends the segment, or -1 if the copy has none.
      * @throws IOException if a write fails.
      */
-    void copyTo(final MappedSegment segment, final int fileOffset, final int length) throws IOException
+    void copyTo(final MappedSegment segment, final int fileOffset, final int length, final int terminator)
+        throws IOException
     {
         final UnsafeBuffer buffer = this.buffer;
+        final boolean lastApart = terminator > 0;
         final int firstLength = buffer.getInt(FrameDescriptor.LENGTH_OFFSET);
+        final int lastLength = lastApart ? buffer.getInt(terminator + FrameDescriptor.LENGTH_OFFSET) : 0;
         buffer.putInt(FrameDescriptor.LENGTH_OFFSET, 0);
+        if (lastApart)
+        {
+            buffer.putInt(terminator + FrameDescriptor.LENGTH_OFFSET, 0);
+        }
         try
         {
             out.limit(length).position(0);
@@ -99,8 +110,23 @@ final class FrameStage
         finally
         {
             buffer.putInt(FrameDescriptor.LENGTH_OFFSET, firstLength);
+            if (lastApart)
+            {
+                buffer.putInt(terminator + FrameDescriptor.LENGTH_OFFSET, lastLength);
+            }
         }
-        out.limit(FrameDescriptor.LENGTH_OFFSET + Integer.BYTES).position(FrameDescriptor.LENGTH_OFFSET);
-        segment.write(out, fileOffset);
+        writeLength(segment, fileOffset, 0);
+        if (lastApart)
+        {
+            writeLength(segment, fileOffset, terminator);
+        }
+    }
+
+    /** Writes the length of the staged frame at stage offset {@code frame} into the file. */
+    private void writeLength(final MappedSegment segment, final int fileOffset, final int frame) throws IOException
+    {
+        final int at = frame + FrameDescriptor.LENGTH_OFFSET;
+        out.limit(at + Integer.BYTES).position(at);
+        segment.write(out, fileOffset + at);
     }
 }

@@ -48,6 +48,11 @@ final class SegmentAppender
     private int stageBase;
     /** The end of the staged bytes (frames and the zeroed length after them) as a segment offset. */
     private int stagedEnd;
+    /**
+     * Segment offset of a staged frame that ends the segment (padding, close marker, a frame reaching the end), or
+     * -1: a copy writes its length last ({@link FrameStage#copyTo}).
+     */
+    private int stagedTerminator = -1;
     private int segmentSize;
     private int position;
     /** The end of what was forced or handed to the forcer; the forced position without pipelining. */
@@ -109,6 +114,7 @@ final class SegmentAppender
         }
         this.stageBase = stage == null ? 0 : endOffset;
         this.stagedEnd = endOffset;
+        this.stagedTerminator = -1;
         this.segmentSize = segment.size();
         seekIndex.start(segment.path(), segment.buffer(), endOffset);
         this.position = endOffset;
@@ -172,7 +178,7 @@ final class SegmentAppender
         final int at = frameOffset - stageBase;
         RecordCopy.copy(buffer, at + FrameDescriptor.CRC_OFFSET, source, offset + FrameDescriptor.CRC_OFFSET,
             frameLength - FrameDescriptor.CRC_OFFSET);
-        clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
+        clearNextLength(frameOffset, frameOffset + FrameDescriptor.alignedLength(frameLength));
         FrameDescriptor.frameLengthRelease(buffer, at, frameLength);
         return advance(frameOffset, frameLength, length);
     }
@@ -271,7 +277,8 @@ final class SegmentAppender
         {
             try
             {
-                stage.copyTo(active, stageBase, stagedEnd - stageBase);
+                stage.copyTo(active, stageBase, stagedEnd - stageBase,
+                    stagedTerminator >= 0 ? stagedTerminator - stageBase : -1);
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -281,6 +288,7 @@ final class SegmentAppender
         }
         stageBase = position;
         stagedEnd = position;
+        stagedTerminator = -1;
     }
 
     private long publish(final int frameOffset, final int length)
@@ -297,7 +305,7 @@ final class SegmentAppender
         buffer.putInt(at + FrameDescriptor.CRC_OFFSET,
             checksum.compute(checksumView, at, frameLength, FrameDescriptor.TYPE_DATA),
             FrameDescriptor.BYTE_ORDER);
-        clearNextLength(frameOffset + FrameDescriptor.alignedLength(frameLength));
+        clearNextLength(frameOffset, frameOffset + FrameDescriptor.alignedLength(frameLength));
         FrameDescriptor.frameLengthRelease(buffer, at, frameLength);
         return advance(frameOffset, frameLength, length);
     }
@@ -307,7 +315,7 @@ final class SegmentAppender
      * recycled segment the bytes there are a stale frame of the file's earlier use, and a reader that sees the
      * committed length must find "nothing here yet" after it, never the stale length.
      */
-    private void clearNextLength(final int nextOffset)
+    private void clearNextLength(final int frameOffset, final int nextOffset)
     {
         if (segmentSize - nextOffset >= FrameDescriptor.HEADER_LENGTH)
         {
@@ -317,6 +325,7 @@ final class SegmentAppender
         else
         {
             stagedEnd = nextOffset;
+            stagedTerminator = frameOffset; // no room for another frame: this one ends the segment
         }
     }
 
@@ -341,7 +350,11 @@ final class SegmentAppender
         final int length = FrameDescriptor.HEADER_LENGTH;
         final int at = frameOffset - stageBase;
         writeHeader(at, type, sequence, length);
-        clearNextLength(frameOffset + length);
+        clearNextLength(frameOffset, frameOffset + length);
+        if (type == FrameDescriptor.TYPE_CLOSE)
+        {
+            stagedTerminator = frameOffset;
+        }
         FrameDescriptor.frameLengthRelease(buffer, at, length);
     }
 
@@ -352,6 +365,7 @@ final class SegmentAppender
         writeHeader(at, FrameDescriptor.TYPE_PADDING, nextSequence, length);
         FrameDescriptor.frameLengthRelease(buffer, at, length);
         stagedEnd = frameOffset + FrameDescriptor.HEADER_LENGTH;
+        stagedTerminator = frameOffset;
     }
 
     /**

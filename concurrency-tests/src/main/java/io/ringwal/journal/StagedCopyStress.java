@@ -120,7 +120,7 @@ public class StagedCopyStress
         FrameDescriptor.frameLengthRelease(buffer, 0, FRAME_LENGTH);
         try
         {
-            stage.copyTo(FILE, slot, NEXT_OFFSET + Integer.BYTES);
+            stage.copyTo(FILE, slot, NEXT_OFFSET + Integer.BYTES, -1); // one frame: no last frame to write apart
         }
         catch (final IOException ex)
         {
